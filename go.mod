@@ -1,0 +1,3 @@
+module github.com/firebreak-ir/firebreak
+
+go 1.26.8
