@@ -90,10 +90,10 @@ type Kind uint8
 
 // Field kinds.
 const (
-	KindText Kind = iota // stored as given
-	KindIP               // canonical IP text (IPv4-mapped IPv6 unmapped)
-	KindLower            // lower-cased (domains, hashes, transport names)
-	KindInt              // 64-bit signed integer
+	KindText  Kind = iota // stored as given
+	KindIP                // canonical IP text (IPv4-mapped IPv6 unmapped)
+	KindLower             // lower-cased (domains, hashes, transport names)
+	KindInt               // 64-bit signed integer
 )
 
 // Info describes one normalised field: its ECS name, the column that holds it
