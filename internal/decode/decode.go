@@ -62,7 +62,13 @@ type Format struct {
 	// format. Detection is by content, never by file name.
 	Detect func(head []byte) bool
 	// Open returns a decoder reading r. path names the input in errors.
+	// Nil for formats that need random access.
 	Open func(r io.Reader, path string) (Decoder, error)
+	// OpenAt, when set, is used instead of Open for inputs that allow
+	// random access (plain files): binary formats such as EVTX read
+	// chunks from anywhere and in parallel. Compressed inputs of such a
+	// format are first spooled to a temporary file by the caller.
+	OpenAt func(r io.ReaderAt, size int64, path string) (Decoder, error)
 }
 
 // HeadSize is how many leading bytes of an input Format.Detect is shown.
