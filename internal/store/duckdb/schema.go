@@ -1,0 +1,180 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/firebreak-ir/firebreak/internal/event"
+)
+
+// SchemaVersion is the schema this build writes. Opening an older database
+// runs the migrations from its version up; a newer one is refused.
+const SchemaVersion = 1
+
+// migrations[i] brings a database from version i to version i+1.
+var migrations = [SchemaVersion]func(ctx context.Context, tx *sql.Tx) error{
+	migrate0to1,
+}
+
+func migrate0to1(ctx context.Context, tx *sql.Tx) error {
+	stmts := []string{
+		`CREATE TABLE imports (
+			id BIGINT PRIMARY KEY,
+			path VARCHAR NOT NULL,
+			size BIGINT NOT NULL,
+			sha256 VARCHAR NOT NULL,
+			format VARCHAR NOT NULL,
+			status VARCHAR NOT NULL,
+			events BIGINT NOT NULL,
+			rejected BIGINT NOT NULL,
+			batches BIGINT NOT NULL,
+			started TIMESTAMP NOT NULL,
+			finished TIMESTAMP)`,
+		`CREATE TABLE events (` + eventColumnsDDL() + `)`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Fixed leading columns of the events table, before the normalised fields.
+var fixedColumns = []struct{ name, typ string }{
+	{"ts", "TIMESTAMP_NS"},
+	{"kind", "VARCHAR"},
+	{"host", "VARCHAR"},
+	{"import_id", "BIGINT"},
+	{"seq", "BIGINT"},
+}
+
+// eventColumns lists every column of the events table in appender order:
+// fixed columns, text fields, integer fields, then raw.
+func eventColumns() []struct{ name, typ string } {
+	cols := append([]struct{ name, typ string }{}, fixedColumns...)
+	for f := range event.NumStr {
+		cols = append(cols, struct{ name, typ string }{event.StrField(f).Info().Column, "VARCHAR"})
+	}
+	for f := range event.NumInt {
+		cols = append(cols, struct{ name, typ string }{event.IntField(f).Info().Column, "BIGINT"})
+	}
+	return append(cols, struct{ name, typ string }{"raw", "VARCHAR"})
+}
+
+func eventColumnsDDL() string {
+	var b []byte
+	for i, c := range eventColumns() {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, quoteIdent(c.name)...)
+		b = append(b, ' ')
+		b = append(b, c.typ...)
+	}
+	return string(b)
+}
+
+// migrate creates or upgrades the schema. After the numbered migrations it
+// adds a column for any normalised field this build knows and the database
+// lacks, so adding a field to the event package needs no hand-written
+// migration. The events table is rebuilt in column order if needed, because
+// the appender writes columns by position.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`); err != nil {
+		return fmt.Errorf("create meta: %w", err)
+	}
+	version := 0
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return fmt.Errorf("read schema version: %w", err)
+	default:
+		version, err = strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("bad schema version %q", v)
+		}
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("database schema version %d is newer than this build's %d: upgrade firebreak", version, SchemaVersion)
+	}
+	for ; version < SchemaVersion; version++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := migrations[version](ctx, tx); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrate schema %d to %d: %w", version, version+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(version+1)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migrate schema %d to %d: %w", version, version+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", version, version+1, err)
+		}
+	}
+	return s.addMissingColumns(ctx)
+}
+
+func (s *Store) addMissingColumns(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'events' ORDER BY column_index`)
+	if err != nil {
+		return fmt.Errorf("read columns: %w", err)
+	}
+	var have []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		have = append(have, n)
+	}
+	rows.Close()
+	want := eventColumns()
+	same := len(have) == len(want)
+	for i := 0; same && i < len(want); i++ {
+		same = have[i] == want[i].name
+	}
+	if same {
+		return nil
+	}
+	// Rebuild with the wanted layout, carrying over the columns that exist.
+	present := map[string]bool{}
+	for _, n := range have {
+		present[n] = true
+	}
+	var sel []byte
+	for i, c := range want {
+		if i > 0 {
+			sel = append(sel, ", "...)
+		}
+		if present[c.name] {
+			sel = append(sel, quoteIdent(c.name)...)
+		} else {
+			sel = append(sel, "CAST(NULL AS "+c.typ+") AS "+quoteIdent(c.name)...)
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, q := range []string{
+		`CREATE TABLE events_new (` + eventColumnsDDL() + `)`,
+		`INSERT INTO events_new SELECT ` + string(sel) + ` FROM events`,
+		`DROP TABLE events`,
+		`ALTER TABLE events_new RENAME TO events`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("add columns: %w", err)
+		}
+	}
+	return tx.Commit()
+}
