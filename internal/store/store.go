@@ -21,6 +21,7 @@ var ErrNotFound = errors.New("not found")
 const (
 	ImportRunning  = "running"  // batches are being committed; a crash leaves it here
 	ImportComplete = "complete" // every record of the file is stored
+	ImportFailed   = "failed"   // stopped by an error; the whole batches before it are stored
 )
 
 // Import is one file taken into the store.
@@ -51,7 +52,8 @@ type Store interface {
 	// makes the events written since the last one visible at once, or
 	// none of them.
 	Appender(ctx context.Context, importID int64) (Appender, error)
-	// FinishImport records the final counts and marks the import complete.
+	// FinishImport records the final counts and status (ImportComplete
+	// when imp.Status is empty).
 	FinishImport(ctx context.Context, imp Import) error
 	// Imports lists every import, oldest first.
 	Imports(ctx context.Context) ([]Import, error)

@@ -153,8 +153,12 @@ func (s *Store) FinishImport(ctx context.Context, imp store.Import) error {
 	if fin.IsZero() {
 		fin = time.Now()
 	}
+	status := imp.Status
+	if status == "" {
+		status = store.ImportComplete
+	}
 	_, err := s.db.ExecContext(ctx, `UPDATE imports SET status = ?, events = ?, rejected = ?, batches = ?, finished = ? WHERE id = ?`,
-		store.ImportComplete, imp.Events, imp.Rejected, imp.Batches, fin.UTC(), imp.ID)
+		status, imp.Events, imp.Rejected, imp.Batches, fin.UTC(), imp.ID)
 	if err != nil {
 		return fmt.Errorf("finish import %d: %w", imp.ID, err)
 	}

@@ -79,6 +79,7 @@ func TestAppendCommitRollbackSearch(t *testing.T) {
 		{"contains", store.Query{Conds: []store.Cond{{Field: "uid", Op: store.OpContains, Value: "c2001"}}}, []int64{3}},
 		{"time range", store.Query{From: t0.Add(2 * time.Second).UnixNano(), To: t0.Add(4 * time.Second).UnixNano()}, []int64{2, 3}},
 		{"limit desc", store.Query{Limit: 2, Desc: true}, []int64{4, 3}},
+		{"either ip", store.Query{Conds: []store.Cond{{Field: "ip", Op: store.OpCIDR, Value: "203.0.113.0/24"}, {Field: "ip", Op: store.OpEq, Value: "10.0.1.7"}}}, []int64{2}},
 		{"kind", store.Query{Kinds: []string{"zeek.dns"}}, nil},
 	}
 	for _, tc := range tests {
@@ -185,9 +186,9 @@ func TestAppendRawJSON(t *testing.T) {
 		want string
 	}{
 		{nil, `{}`},
-		{[]event.Field{{"a", "b"}}, `{"a":"b"}`},
-		{[]event.Field{{"q\"", "x\\y\n\t\x01"}}, `{"q\"":"x\\y\n\t\u0001"}`},
-		{[]event.Field{{"k", "日本\xff"}}, `{"k":"日本\ufffd"}`},
+		{[]event.Field{{Name: "a", Value: "b"}}, `{"a":"b"}`},
+		{[]event.Field{{Name: "q\"", Value: "x\\y\n\t\x01"}}, `{"q\"":"x\\y\n\t\u0001"}`},
+		{[]event.Field{{Name: "k", Value: "日本\xff"}}, `{"k":"日本\ufffd"}`},
 	}
 	for _, tc := range tests {
 		if got := string(AppendRawJSON(nil, tc.raw)); got != tc.want {

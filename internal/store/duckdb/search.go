@@ -113,6 +113,21 @@ func where(q store.Query) (string, []any, error) {
 		in("host", q.Hosts)
 	}
 	for _, c := range q.Conds {
+		if c.Field == "ip" {
+			// Either end of a connection.
+			sub, subArgs, err := where(store.Query{Conds: []store.Cond{{Field: "source.ip", Op: c.Op, Value: c.Value}}})
+			if err != nil {
+				return "", nil, err
+			}
+			sub2, subArgs2, _ := where(store.Query{Conds: []store.Cond{{Field: "destination.ip", Op: c.Op, Value: c.Value}}})
+			join := " OR "
+			if c.Op == store.OpNe {
+				join = " AND "
+			}
+			conds = append(conds, "(("+strings.TrimPrefix(sub, " WHERE ")+")"+join+"("+strings.TrimPrefix(sub2, " WHERE ")+"))")
+			args = append(append(args, subArgs...), subArgs2...)
+			continue
+		}
 		col, kind, err := column(c.Field)
 		if err != nil {
 			return "", nil, err

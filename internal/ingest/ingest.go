@@ -1,0 +1,574 @@
+// Package ingest takes the files a responder has been handed (a directory
+// tree of logs, some compressed) into the store: it recognises each file's
+// format by its content, decodes files in parallel, commits events in whole
+// batches, remembers what it imported so that the same file is never stored
+// twice, and reports what it rejected with file and line.
+package ingest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/firebreak-ir/firebreak/internal/decode"
+	"github.com/firebreak-ir/firebreak/internal/event"
+	"github.com/firebreak-ir/firebreak/internal/store"
+)
+
+// Options control an ingest run.
+type Options struct {
+	// Formats are tried in order on each file's first bytes.
+	Formats []decode.Format
+	// Workers is how many files are decoded at once; 0 means one per CPU.
+	Workers int
+	// BatchSize is the number of events committed together; 0 means
+	// DefaultBatchSize.
+	BatchSize int
+	// Host, when set, replaces the observing host of every event (for
+	// sources that do not name it, such as a sensor's Zeek logs).
+	Host string
+	// Force imports files again even when the registry has them.
+	Force bool
+	// Progress, when set, is called about every 200 ms and at the end.
+	Progress func(Progress)
+	// MaxErrors is how many rejected records are kept in the summary with
+	// their reasons; 0 means 20.
+	MaxErrors int
+	// Log receives per-file messages; nil discards them.
+	Log *slog.Logger
+}
+
+// DefaultBatchSize is the number of events per committed batch.
+const DefaultBatchSize = 100_000
+
+// Progress is a snapshot of a running ingest.
+type Progress struct {
+	BytesDone, BytesTotal int64
+	Events                int64
+	Files, FilesDone      int
+	Elapsed               time.Duration
+	Done                  bool
+}
+
+// FileResult is the outcome for one file.
+type FileResult struct {
+	Path     string
+	Format   string
+	ImportID int64
+	Events   int64
+	Rejected int64
+	Kinds    map[string]int64
+	Skipped  string // why the file was not imported, if it was not
+	Err      error  // a fatal error for this file
+}
+
+// Summary is the outcome of an ingest run.
+type Summary struct {
+	Files    []FileResult
+	Events   int64
+	Rejected int64
+	Kinds    map[string]int64
+	Errors   []string // the first reasons records were rejected, as file:line: reason
+	Elapsed  time.Duration
+}
+
+// Failed counts files that hit a fatal error.
+func (s *Summary) Failed() int {
+	n := 0
+	for _, f := range s.Files {
+		if f.Err != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// Run imports every file under paths (files or directories) into st.
+// Individual files that fail are reported in the summary; Run itself returns
+// an error only when it cannot proceed at all (or ctx is cancelled).
+func Run(ctx context.Context, st store.Store, paths []string, opt Options) (*Summary, error) {
+	start := time.Now()
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = DefaultBatchSize
+	}
+	if opt.MaxErrors <= 0 {
+		opt.MaxErrors = 20
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	files, total, err := collect(paths)
+	if err != nil {
+		return nil, err
+	}
+	r := &run{opt: opt, st: st, total: total, nfiles: len(files)}
+	results := make([]FileResult, len(files))
+	stopProgress := r.startProgress(start)
+
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range min(opt.Workers, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) || ctx.Err() != nil {
+					return
+				}
+				results[i] = r.file(ctx, files[i])
+				r.filesDone.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	stopProgress()
+
+	sum := &Summary{Files: results, Kinds: map[string]int64{}, Elapsed: time.Since(start)}
+	for _, fr := range results {
+		sum.Events += fr.Events
+		sum.Rejected += fr.Rejected
+		for k, n := range fr.Kinds {
+			sum.Kinds[k] += n
+		}
+	}
+	r.errMu.Lock()
+	sum.Errors = r.errs
+	r.errMu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+type run struct {
+	opt       Options
+	st        store.Store
+	total     int64
+	nfiles    int
+	bytesDone atomic.Int64
+	events    atomic.Int64
+	filesDone atomic.Int64
+
+	errMu sync.Mutex
+	errs  []string
+}
+
+func (r *run) noteError(err error) {
+	r.errMu.Lock()
+	defer r.errMu.Unlock()
+	if len(r.errs) < r.opt.MaxErrors {
+		r.errs = append(r.errs, err.Error())
+	}
+}
+
+func (r *run) startProgress(start time.Time) func() {
+	if r.opt.Progress == nil {
+		return func() {}
+	}
+	snap := func(done bool) Progress {
+		return Progress{
+			BytesDone: r.bytesDone.Load(), BytesTotal: r.total,
+			Events: r.events.Load(), Files: r.nfiles, FilesDone: int(r.filesDone.Load()),
+			Elapsed: time.Since(start), Done: done,
+		}
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				r.opt.Progress(snap(false))
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		<-done
+		r.opt.Progress(snap(true))
+	}
+}
+
+type input struct {
+	path string
+	size int64
+}
+
+// collect walks paths and returns the regular files in a stable order.
+func collect(paths []string) ([]input, int64, error) {
+	var files []input
+	var total int64
+	seen := map[string]bool{}
+	add := func(p string, size int64) {
+		if abs, err := filepath.Abs(p); err == nil {
+			if seen[abs] {
+				return
+			}
+			seen[abs] = true
+		}
+		files = append(files, input{p, size})
+		total += size
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !fi.IsDir() {
+			add(p, fi.Size())
+			continue
+		}
+		var sub []input
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && len(d.Name()) > 1 && d.Name()[0] == '.' {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			sub = append(sub, input{path, info.Size()})
+			return nil
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("walk %s: %w", p, err)
+		}
+		sort.Slice(sub, func(i, j int) bool { return sub[i].path < sub[j].path })
+		for _, in := range sub {
+			add(in.path, in.size)
+		}
+	}
+	return files, total, nil
+}
+
+// file imports one file.
+func (r *run) file(ctx context.Context, in input) (res FileResult) {
+	res = FileResult{Path: in.path, Kinds: map[string]int64{}}
+	log := r.opt.Log.With("file", in.path)
+	counted := int64(0)
+	defer func() {
+		// Whatever happened, the file's bytes are behind us for the
+		// progress display.
+		r.bytesDone.Add(in.size - counted)
+		if res.Err != nil {
+			log.Error("import failed", "err", res.Err)
+		}
+	}()
+
+	f, err := os.Open(in.path)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer f.Close()
+
+	sum, err := hashFile(f)
+	if err != nil {
+		res.Err = fmt.Errorf("%s: hash: %w", in.path, err)
+		return res
+	}
+	if !r.opt.Force {
+		prev, err := r.st.FindImport(ctx, sum)
+		switch {
+		case err == nil:
+			res.Skipped = fmt.Sprintf("already imported as import %d from %s (%d events)", prev.ID, prev.Path, prev.Events)
+			res.ImportID = prev.ID
+			res.Format = prev.Format
+			log.Info("skipped", "reason", res.Skipped)
+			return res
+		case !errors.Is(err, store.ErrNotFound):
+			res.Err = err
+			return res
+		}
+	}
+
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		res.Err = err
+		return res
+	}
+	cr := &countingReader{r: f, n: &r.bytesDone}
+	defer func() { counted = cr.total }()
+	br := bufio.NewReaderSize(cr, 256<<10)
+	var src io.Reader = br
+	compressed := false
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			res.Err = fmt.Errorf("%s: gzip: %w", in.path, err)
+			return res
+		}
+		defer gz.Close()
+		src = gz
+		compressed = true
+	}
+	dbr := bufio.NewReaderSize(src, decode.HeadSize)
+	head, err := dbr.Peek(decode.HeadSize)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		res.Err = fmt.Errorf("%s: read: %w", in.path, err)
+		return res
+	}
+	var format *decode.Format
+	for i := range r.opt.Formats {
+		if r.opt.Formats[i].Detect(head) {
+			format = &r.opt.Formats[i]
+			break
+		}
+	}
+	if format == nil {
+		if len(head) == 0 {
+			res.Skipped = "empty file"
+		} else {
+			res.Skipped = "format not recognised"
+		}
+		log.Warn("skipped", "reason", res.Skipped)
+		return res
+	}
+	res.Format = format.Name
+
+	var dec decode.Decoder
+	switch {
+	case format.OpenAt != nil && !compressed:
+		dec, err = format.OpenAt(f, in.size, in.path)
+		// Random-access decoders read the file themselves.
+		r.bytesDone.Add(in.size - cr.total)
+		cr.total = in.size
+	case format.OpenAt != nil:
+		var tmp *os.File
+		tmp, err = spool(dbr)
+		if err == nil {
+			defer os.Remove(tmp.Name())
+			defer tmp.Close()
+			var fi os.FileInfo
+			if fi, err = tmp.Stat(); err == nil {
+				dec, err = format.OpenAt(tmp, fi.Size(), in.path)
+			}
+		}
+	case format.Open != nil:
+		dec, err = format.Open(dbr, in.path)
+	default:
+		err = errors.New("format has no decoder")
+	}
+	if err != nil {
+		res.Err = fmt.Errorf("%s: open %s: %w", in.path, format.Name, err)
+		return res
+	}
+
+	imp := store.Import{Path: in.path, Size: in.size, SHA256: sum, Format: format.Name, Started: time.Now()}
+	id, err := r.st.BeginImport(ctx, imp)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	imp.ID = id
+	res.ImportID = id
+	if err := r.pump(ctx, dec, &imp, &res); err != nil {
+		res.Err = fmt.Errorf("%s: %w", in.path, err)
+		if ctx.Err() == nil {
+			// Keep the whole batches read before the failure and say so
+			// in the registry; a later run of the same content replaces
+			// them rather than adding to them.
+			imp.Status = store.ImportFailed
+			_ = r.st.FinishImport(ctx, imp)
+		}
+		return res
+	}
+	imp.Status = store.ImportComplete
+	if err := r.st.FinishImport(ctx, imp); err != nil {
+		res.Err = err
+		return res
+	}
+	log.Info("imported", "format", format.Name, "events", res.Events, "rejected", res.Rejected)
+	return res
+}
+
+// pump decodes events on one goroutine and appends them on another, so that
+// one large file keeps two cores busy. Events travel in reused blocks;
+// memory is bounded by blocks×blockSize events whatever the file size.
+func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, res *FileResult) error {
+	const blockSize, blocks = 1024, 4
+	type block struct {
+		evs []event.Event
+		n   int
+	}
+	free := make(chan *block, blocks)
+	full := make(chan *block, blocks)
+	for range blocks {
+		free <- &block{evs: make([]event.Event, blockSize)}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	decErr := make(chan error, 1)
+	go func() {
+		defer close(full)
+		for {
+			var b *block
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				decErr <- ctx.Err()
+				return
+			}
+			b.n = 0
+			for b.n < blockSize {
+				ev := &b.evs[b.n]
+				ev.Reset()
+				err := dec.Next(ev)
+				if err == nil {
+					if r.opt.Host != "" {
+						ev.Host = r.opt.Host
+					}
+					b.n++
+					continue
+				}
+				if err == io.EOF {
+					full <- b
+					decErr <- nil
+					return
+				}
+				if decode.IsRecordError(err) {
+					res.Rejected++
+					r.noteError(err)
+					continue
+				}
+				full <- b
+				decErr <- err
+				return
+			}
+			full <- b
+		}
+	}()
+
+	app, err := r.st.Appender(ctx, imp.ID)
+	if err != nil {
+		cancel()
+		for range full {
+		}
+		<-decErr
+		return err
+	}
+	defer app.Close()
+	var pending int
+	var appendErr error
+	for b := range full {
+		if appendErr == nil {
+			for i := 0; i < b.n; i++ {
+				ev := &b.evs[i]
+				if err := app.Append(ev); err != nil {
+					appendErr = err
+					cancel()
+					break
+				}
+				res.Kinds[ev.Kind]++
+				pending++
+			}
+			r.events.Add(int64(b.n))
+			if appendErr == nil && pending >= r.opt.BatchSize {
+				if err := app.Commit(); err != nil {
+					appendErr = err
+					cancel()
+				} else {
+					imp.Batches++
+					res.Events += int64(pending)
+					pending = 0
+				}
+			}
+		}
+		free <- b
+	}
+	if err := <-decErr; err != nil && appendErr == nil {
+		// Keep what was decoded before the fatal error: those events are
+		// whole and were read correctly.
+		appendErr = fmt.Errorf("decode: %w", err)
+	}
+	if appendErr != nil && !errors.Is(appendErr, context.Canceled) {
+		if pending > 0 && ctx.Err() == nil {
+			if err := app.Commit(); err == nil {
+				imp.Batches++
+				res.Events += int64(pending)
+			}
+		}
+		imp.Events, imp.Rejected = res.Events, res.Rejected
+		return appendErr
+	}
+	if appendErr != nil {
+		return appendErr
+	}
+	if pending > 0 {
+		if err := app.Commit(); err != nil {
+			return err
+		}
+		imp.Batches++
+		res.Events += int64(pending)
+	}
+	imp.Events, imp.Rejected = res.Events, res.Rejected
+	return nil
+}
+
+func hashFile(f *os.File) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// spool copies a decompressed stream to a temporary file for formats that
+// need random access.
+func spool(r io.Reader) (*os.File, error) {
+	tmp, err := os.CreateTemp("", "firebreak-spool-*")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("decompress to %s: %w", tmp.Name(), err)
+	}
+	return tmp, nil
+}
+
+type countingReader struct {
+	r     io.Reader
+	n     *atomic.Int64
+	total int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	c.total += int64(n)
+	return n, err
+}
