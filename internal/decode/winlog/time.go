@@ -13,16 +13,19 @@ func FileTimeToUnixNano(ft uint64) int64 {
 	if ft == 0 {
 		return 0
 	}
-	d := int64(ft>>1) - fileTimeEpochDelta/2 // halve first: ft may exceed MaxInt64
-	d = d*2 + int64(ft&1)
 	const maxTicks = (1<<63 - 1) / 100
-	switch {
-	case d > maxTicks:
-		return 1<<63 - 1
-	case d < -maxTicks:
+	if ft >= fileTimeEpochDelta {
+		d := ft - fileTimeEpochDelta
+		if d > maxTicks {
+			return 1<<63 - 1
+		}
+		return int64(d) * 100
+	}
+	d := fileTimeEpochDelta - ft
+	if d > maxTicks {
 		return -(1<<63 - 1)
 	}
-	return d * 100
+	return -int64(d) * 100
 }
 
 // FormatTime writes ns (nanoseconds since the Unix epoch) as the TimeCreated

@@ -30,35 +30,36 @@ package winlog
 
 import (
 	"strings"
-
-	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
 // Names of the System fields in ev.Raw, in contract order.
 const (
-	FieldProviderName        = "Provider_Name"
-	FieldProviderGUID        = "Provider_Guid"
-	FieldEventSourceName     = "EventSourceName"
-	FieldEventID             = "EventID"
-	FieldQualifiers          = "Qualifiers"
-	FieldVersion             = "Version"
-	FieldLevel               = "Level"
-	FieldTask                = "Task"
-	FieldOpcode              = "Opcode"
-	FieldKeywords            = "Keywords"
-	FieldTimeCreated         = "TimeCreated"
-	FieldEventRecordID       = "EventRecordID"
-	FieldActivityID          = "Correlation_ActivityID"
-	FieldRelatedActivityID   = "Correlation_RelatedActivityID"
-	FieldExecutionProcessID  = "Execution_ProcessID"
-	FieldExecutionThreadID   = "Execution_ThreadID"
-	FieldChannel             = "Channel"
-	FieldComputer            = "Computer"
-	FieldSecurityUserID      = "Security_UserID"
-	FieldUnnamedData         = "Data" // name given to <Data> elements without a Name
-	numSys                   = 19
-	fieldNotSystem       int = -1
+	FieldProviderName       = "Provider_Name"
+	FieldProviderGUID       = "Provider_Guid"
+	FieldEventSourceName    = "EventSourceName"
+	FieldEventID            = "EventID"
+	FieldQualifiers         = "Qualifiers"
+	FieldVersion            = "Version"
+	FieldLevel              = "Level"
+	FieldTask               = "Task"
+	FieldOpcode             = "Opcode"
+	FieldKeywords           = "Keywords"
+	FieldTimeCreated        = "TimeCreated"
+	FieldEventRecordID      = "EventRecordID"
+	FieldActivityID         = "Correlation_ActivityID"
+	FieldRelatedActivityID  = "Correlation_RelatedActivityID"
+	FieldExecutionProcessID = "Execution_ProcessID"
+	FieldExecutionThreadID  = "Execution_ThreadID"
+	FieldChannel            = "Channel"
+	FieldComputer           = "Computer"
+	FieldSecurityUserID     = "Security_UserID"
+
+	// FieldUnnamedData is the name given to <Data> elements without a Name.
+	FieldUnnamedData = "Data"
 )
+
+// numSys is the number of System fields in the contract.
+const numSys = 19
 
 // SystemFields returns the System field names in contract order. The slice is
 // new on every call.
@@ -138,7 +139,7 @@ func SystemIndex(name string) int {
 	case FieldSecurityUserID:
 		return sysSecurityUserID
 	}
-	return fieldNotSystem
+	return -1
 }
 
 // Kinds that Normalise gives to Windows events.
