@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,6 +28,8 @@ func connEvent(seq int64, src, dst string, dport int64, t0 time.Time) *event.Eve
 	ev.SetStr(event.DestinationIP, dst)
 	ev.SetInt(event.DestinationPort, dport)
 	ev.SetStr(event.NetworkTransport, "TCP")
+	ev.SetStr(event.ConnState, "S"+strconv.FormatInt(seq%2, 10))
+	ev.SetInt(event.SourcePackets, seq)
 	ev.AddRaw("uid", "C"+src)
 	ev.AddRaw("id.orig_h", src)
 	ev.AddRaw("note", "quote \" back\\slash \x01 日本語")
@@ -80,6 +83,8 @@ func TestAppendCommitRollbackSearch(t *testing.T) {
 		{"time range", store.Query{From: t0.Add(2 * time.Second).UnixNano(), To: t0.Add(4 * time.Second).UnixNano()}, []int64{2, 3}},
 		{"limit desc", store.Query{Limit: 2, Desc: true}, []int64{4, 3}},
 		{"either ip", store.Query{Conds: []store.Cond{{Field: "ip", Op: store.OpCIDR, Value: "203.0.113.0/24"}, {Field: "ip", Op: store.OpEq, Value: "10.0.1.7"}}}, []int64{2}},
+		{"cold text field", store.Query{Conds: []store.Cond{{Field: "network.connection.state", Op: store.OpEq, Value: "S1"}}}, []int64{1, 3}},
+		{"cold int field", store.Query{Conds: []store.Cond{{Field: "source.packets", Op: store.OpGt, Value: "2"}}}, []int64{3, 4}},
 		{"kind", store.Query{Kinds: []string{"zeek.dns"}}, nil},
 	}
 	for _, tc := range tests {
@@ -115,8 +120,12 @@ func TestAppendCommitRollbackSearch(t *testing.T) {
 		t.Fatalf("round trip: %v", err)
 	}
 	want := connEvent(1, "10.0.0.5", "203.0.113.9", 445, t0)
-	if back.Time != want.Time || back.Str(event.SourceIP) != "10.0.0.5" || back.Str(event.NetworkTransport) != "tcp" || back.Host != "sensor1" {
+	if back.Time != want.Time || back.Str(event.SourceIP) != "10.0.0.5" || back.Str(event.NetworkTransport) != "tcp" || back.Host != "sensor1" ||
+		back.Str(event.ConnState) != "S1" {
 		t.Fatalf("round trip mismatch: %+v", back)
+	}
+	if n, ok := back.Int(event.SourcePackets); !ok || n != 1 {
+		t.Fatalf("cold int field lost: %d %v", n, ok)
 	}
 	if len(back.Raw) != len(want.Raw) {
 		t.Fatalf("raw: got %v want %v", back.Raw, want.Raw)

@@ -52,16 +52,77 @@ var fixedColumns = []struct{ name, typ string }{
 }
 
 // eventColumns lists every column of the events table in appender order:
-// fixed columns, text fields, integer fields, then raw.
+// fixed columns, hot text fields, hot integer fields, ext (the other
+// normalised fields as a JSON object keyed by ECS name), then raw (the
+// original fields as a JSON object).
 func eventColumns() []struct{ name, typ string } {
 	cols := append([]struct{ name, typ string }{}, fixedColumns...)
+	for _, f := range hotStr() {
+		cols = append(cols, struct{ name, typ string }{f.Info().Column, "VARCHAR"})
+	}
+	for _, f := range hotInt() {
+		cols = append(cols, struct{ name, typ string }{f.Info().Column, "BIGINT"})
+	}
+	return append(cols, struct{ name, typ string }{"ext", "VARCHAR"}, struct{ name, typ string }{"raw", "VARCHAR"})
+}
+
+// hotStr and hotInt list the fields with columns of their own, in order.
+func hotStr() []event.StrField {
+	var out []event.StrField
 	for f := range event.NumStr {
-		cols = append(cols, struct{ name, typ string }{event.StrField(f).Info().Column, "VARCHAR"})
+		if event.StrField(f).Info().Hot {
+			out = append(out, event.StrField(f))
+		}
+	}
+	return out
+}
+
+func hotInt() []event.IntField {
+	var out []event.IntField
+	for f := range event.NumInt {
+		if event.IntField(f).Info().Hot {
+			out = append(out, event.IntField(f))
+		}
+	}
+	return out
+}
+
+// appendExtJSON writes the set normalised fields without a column of their
+// own as a JSON object keyed by ECS name; integers as JSON numbers. It
+// returns b unchanged (empty) when none is set.
+func appendExtJSON(b []byte, ev *event.Event) []byte {
+	start := len(b)
+	sep := byte('{')
+	for f := range event.NumStr {
+		sf := event.StrField(f)
+		if sf.Info().Hot {
+			continue
+		}
+		if v := ev.Str(sf); v != "" {
+			b = append(b, sep)
+			b = appendJSONString(b, sf.Info().Name)
+			b = append(b, ':')
+			b = appendJSONString(b, v)
+			sep = ','
+		}
 	}
 	for f := range event.NumInt {
-		cols = append(cols, struct{ name, typ string }{event.IntField(f).Info().Column, "BIGINT"})
+		nf := event.IntField(f)
+		if nf.Info().Hot {
+			continue
+		}
+		if v, ok := ev.Int(nf); ok {
+			b = append(b, sep)
+			b = appendJSONString(b, nf.Info().Name)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, v, 10)
+			sep = ','
+		}
 	}
-	return append(cols, struct{ name, typ string }{"raw", "VARCHAR"})
+	if len(b) == start {
+		return b
+	}
+	return append(b, '}')
 }
 
 func eventColumnsDDL() string {

@@ -70,10 +70,17 @@ func column(field string) (string, event.Kind, error) {
 		return quoteIdent(field), k, nil
 	}
 	if s, i, isInt, ok := event.Lookup(field); ok {
+		info := s.Info()
 		if isInt {
-			return quoteIdent(i.Info().Column), event.KindInt, nil
+			info = i.Info()
 		}
-		return quoteIdent(s.Info().Column), s.Info().Kind, nil
+		if info.Hot {
+			return quoteIdent(info.Column), info.Kind, nil
+		}
+		if isInt {
+			return `TRY_CAST(json_extract(ext, '$."` + info.Name + `"') AS BIGINT)`, event.KindInt, nil
+		}
+		return `json_extract_string(ext, '$."` + info.Name + `"')`, info.Kind, nil
 	}
 	if field == "" || strings.ContainsAny(field, "\"'\\\x00") {
 		return "", 0, fmt.Errorf("bad field name %q", field)
@@ -253,23 +260,55 @@ func fill(ev *event.Event, vals []any) error {
 	ev.Host, _ = vals[2].(string)
 	ev.Seq, _ = vals[4].(int64)
 	i := len(fixedColumns)
-	for f := range event.NumStr {
+	for _, f := range hotStr() {
 		if v, ok := vals[i].(string); ok {
-			ev.SetStr(event.StrField(f), v)
+			ev.SetStr(f, v)
 		}
 		i++
 	}
-	for f := range event.NumInt {
+	for _, f := range hotInt() {
 		if v, ok := vals[i].(int64); ok {
-			ev.SetInt(event.IntField(f), v)
+			ev.SetInt(f, v)
 		}
 		i++
 	}
-	raw, _ := vals[i].(string)
+	if ext, _ := vals[i].(string); ext != "" {
+		if err := decodeExtJSON(ext, ev); err != nil {
+			return err
+		}
+	}
+	raw, _ := vals[i+1].(string)
 	if raw == "" {
 		return nil
 	}
 	return decodeRawJSON(raw, ev)
+}
+
+// decodeExtJSON reads the ext column back into normalised fields.
+func decodeExtJSON(s string, ev *event.Event) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return fmt.Errorf("ext column: %w", err)
+	}
+	for k, v := range m {
+		sf, nf, isInt, ok := event.Lookup(k)
+		if !ok {
+			continue
+		}
+		switch x := v.(type) {
+		case json.Number:
+			if n, err := x.Int64(); err == nil && isInt {
+				ev.SetInt(nf, n)
+			}
+		case string:
+			if !isInt {
+				ev.SetStr(sf, x)
+			}
+		}
+	}
+	return nil
 }
 
 // decodeRawJSON reads the raw column back into ordered fields.
