@@ -493,18 +493,18 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 				}
 				res.Kinds[ev.Kind]++
 				pending++
-			}
-			r.events.Add(int64(b.n))
-			if appendErr == nil && pending >= r.opt.BatchSize {
-				if err := app.Commit(); err != nil {
-					appendErr = err
-					cancel()
-				} else {
+				if pending >= r.opt.BatchSize {
+					if err := app.Commit(); err != nil {
+						appendErr = err
+						cancel()
+						break
+					}
 					imp.Batches++
 					res.Events += int64(pending)
 					pending = 0
 				}
 			}
+			r.events.Add(int64(b.n))
 		}
 		free <- b
 	}
