@@ -124,8 +124,10 @@ func (n *norm) str(f event.StrField, name string) {
 	}
 }
 
-func (n *norm) num(f event.IntField, name string) {
-	if v, ok := parseInt(n.get(name)); ok {
+// pid sets a process id field from name when it holds a positive id;
+// Windows writes 0x0 when there is no process.
+func (n *norm) pid(f event.IntField, name string) {
+	if v, ok := parseInt(n.get(name)); ok && v > 0 {
 		n.ev.SetInt(f, v)
 	}
 }
@@ -221,7 +223,7 @@ func (n *norm) outcome(o string) { n.ev.SetStr(event.EventOutcome, o) }
 func (n *norm) sysmon(id int) {
 	// Fields that mean the same in every Sysmon event that has them.
 	n.str(event.ProcessExecutable, "Image")
-	n.num(event.ProcessPID, "ProcessId")
+	n.pid(event.ProcessPID, "ProcessId")
 	n.user("User")
 	n.hashes("Hashes")
 	n.hashes("Hash") // FileCreateStreamHash in recent schemas
@@ -234,7 +236,7 @@ func (n *norm) sysmon(id int) {
 		n.str(event.ProcessCommandLine, "CommandLine")
 		n.str(event.ProcessParentExecutable, "ParentImage")
 		n.str(event.ProcessParentCommandLine, "ParentCommandLine")
-		n.num(event.ProcessParentPID, "ParentProcessId")
+		n.pid(event.ProcessParentPID, "ParentProcessId")
 	case 2:
 		n.action("file_create_time")
 	case 3:
@@ -269,7 +271,7 @@ func (n *norm) sysmon(id int) {
 			n.action("process_access")
 		}
 		n.str(event.ProcessExecutable, "SourceImage")
-		n.num(event.ProcessPID, "SourceProcessId")
+		n.pid(event.ProcessPID, "SourceProcessId")
 		n.user("SourceUser")
 	case 9:
 		n.action("raw_access_read")
@@ -361,7 +363,7 @@ func (n *norm) security(id int) {
 		n.port(event.SourcePort, "IpPort")
 		n.str(event.SourceHostname, "WorkstationName")
 		n.str(event.ProcessExecutable, "ProcessName")
-		n.num(event.ProcessPID, "ProcessId")
+		n.pid(event.ProcessPID, "ProcessId")
 	case 4648:
 		// A process used explicit credentials to reach TargetServerName;
 		// the address is the server's.
@@ -372,7 +374,7 @@ func (n *norm) security(id int) {
 		n.ip(event.DestinationIP, "IpAddress")
 		n.port(event.DestinationPort, "IpPort")
 		n.str(event.ProcessExecutable, "ProcessName")
-		n.num(event.ProcessPID, "ProcessId")
+		n.pid(event.ProcessPID, "ProcessId")
 	case 4672:
 		n.action("special_privileges")
 		n.outcome("success")
@@ -385,13 +387,13 @@ func (n *norm) security(id int) {
 		n.str(event.ProcessExecutable, "NewProcessName")
 		n.str(event.ProcessCommandLine, "CommandLine")
 		n.str(event.ProcessParentExecutable, "ParentProcessName")
-		n.num(event.ProcessPID, "NewProcessId")
-		n.num(event.ProcessParentPID, "ProcessId")
+		n.pid(event.ProcessPID, "NewProcessId")
+		n.pid(event.ProcessParentPID, "ProcessId")
 	case 4689:
 		n.action("process_terminate")
 		n.userPair("SubjectUserName", "SubjectDomainName")
 		n.str(event.ProcessExecutable, "ProcessName")
-		n.num(event.ProcessPID, "ProcessId")
+		n.pid(event.ProcessPID, "ProcessId")
 	case 4697:
 		n.action("service_install")
 		n.userPair("SubjectUserName", "SubjectDomainName")
@@ -464,7 +466,7 @@ func (n *norm) security(id int) {
 			n.ev.SetStr(event.NetworkDirection, "egress")
 		}
 		n.str(event.ProcessExecutable, "Application")
-		n.num(event.ProcessPID, "ProcessID")
+		n.pid(event.ProcessPID, "ProcessID")
 	case 1102:
 		n.action("log_cleared")
 		n.userPair("SubjectUserName", "SubjectDomainName")
@@ -653,7 +655,7 @@ func (n *norm) taskScheduler(id int) {
 	case 129:
 		n.action("scheduled_task_process_create")
 		n.str(event.ProcessExecutable, "Path")
-		n.num(event.ProcessPID, "ProcessID")
+		n.pid(event.ProcessPID, "ProcessID")
 	case 200:
 		n.action("scheduled_task_action_start")
 		n.str(event.ProcessExecutable, "ActionName")
@@ -669,7 +671,7 @@ func (n *norm) wmi(id int) {
 	case 5857:
 		n.action("wmi_provider_load")
 		n.path("ProviderPath")
-		n.num(event.ProcessPID, "ProcessID")
+		n.pid(event.ProcessPID, "ProcessID")
 	case 5858:
 		n.action("wmi_error")
 		n.user("User")

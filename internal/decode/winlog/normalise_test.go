@@ -235,7 +235,7 @@ func TestNormalise(t *testing.T) {
 				"winlog.channel": "Security", "event.provider": "Microsoft-Windows-Security-Auditing",
 				"event.code": "4624", "winlog.record_id": "4242", "event.action": "logon", "event.outcome": "success",
 				"user.name": "alice", "user.domain": "CORP", "source.ip": "10.0.0.7", "source.port": "51234",
-				"source.hostname": "WS07", "process.pid": "0",
+				"source.hostname": "WS07",
 			},
 		},
 		{

@@ -51,6 +51,7 @@ const (
 	fAnalyzers
 	fTxHosts
 	fCallID
+	fQuicDCID
 )
 
 // fieldBit returns the bit of a field name that takes part in inference.
@@ -152,6 +153,8 @@ func fieldBit(name string) uint64 {
 		return fTxHosts
 	case "call_id":
 		return fCallID
+	case "client_initial_dcid":
+		return fQuicDCID
 	}
 	return 0
 }
@@ -179,7 +182,9 @@ func inferPath(b uint64) string {
 		return "dns"
 	case has(fMethod | fURI):
 		return "http"
-	case has(fCipher) && hasAny(fVersion|fServerName), has(fServerName|fVersion) && !hasAny(fCipherAlg):
+	case has(fQuicDCID):
+		return "quic"
+	case has(fCipher) && hasAny(fVersion|fServerName), has(fServerName):
 		return "ssl"
 	case hasAny(fServerNB), has(fDomainname) && !hasAny(fRequestType):
 		return "ntlm"

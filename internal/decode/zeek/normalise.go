@@ -11,29 +11,29 @@ import (
 type op uint8
 
 const (
-	opNone     op = iota
-	opStr         // the value, into a text field
-	opInt         // an integer, into an integer field
-	opDuration    // seconds, into an integer field in nanoseconds
-	opFirst       // the first element of a list, into a text field
-	opJoin        // the elements of a list joined by ",", into a text field
-	opOutcome     // a bool, into event.outcome as success/failure
-	opHost        // http host: url.domain, and url.full with the uri
-	opURI         // http uri: url.path, and url.full with the host
-	opSMBPath     // smb_files path: file.path with the name
-	opSMBName     // smb_files name: file.name and file.path
-	opLocalOrig   // conn local_orig: network.direction
-	opLocalResp   // conn local_resp: network.direction
-	opTotalBytes  // files total_bytes: file.size
-	opSeenBytes   // files seen_bytes: file.size when total_bytes is unset
-	opKrbClient   // kerberos client "user/REALM": user.name, user.domain
-	opRDPResult   // rdp result: event.outcome when it says
-	opDHCPClient  // dhcp client_addr: source.ip
-	opDHCPAssign  // dhcp assigned_addr: source.ip when client_addr is unset
-	opSWType      // software software_type
-	opSWVersion   // software unparsed_version: message, user agent of browsers
-	opEndpoint    // dce_rpc endpoint: event.action when operation is unset
-	opOperation   // dce_rpc operation: event.action
+	opNone       op = iota
+	opStr           // the value, into a text field
+	opInt           // an integer, into an integer field
+	opDuration      // seconds, into an integer field in nanoseconds
+	opFirst         // the first element of a list, into a text field
+	opJoin          // the elements of a list joined by ",", into a text field
+	opOutcome       // a bool, into event.outcome as success/failure
+	opHost          // http host: url.domain, and url.full with the uri
+	opURI           // http uri: url.path, and url.full with the host
+	opSMBPath       // smb_files path: file.path with the name
+	opSMBName       // smb_files name: file.name and file.path
+	opLocalOrig     // conn local_orig: network.direction
+	opLocalResp     // conn local_resp: network.direction
+	opTotalBytes    // files total_bytes: file.size
+	opSeenBytes     // files seen_bytes: file.size when total_bytes is unset
+	opKrbClient     // kerberos client "user/REALM": user.name, user.domain
+	opRDPResult     // rdp result: event.outcome when it says
+	opDHCPClient    // dhcp client_addr: source.ip
+	opDHCPAssign    // dhcp assigned_addr: source.ip when client_addr is unset
+	opSWType        // software software_type
+	opSWVersion     // software unparsed_version: message, user agent of browsers
+	opEndpoint      // dce_rpc endpoint: event.action when operation is unset
+	opOperation     // dce_rpc operation: event.action
 )
 
 // action is what to do with one original field.
@@ -69,18 +69,18 @@ var common = map[string]action{
 // specific holds the fields of the standard logs beyond the common ones.
 var specific = map[string]map[string]action{
 	"conn": {
-		"proto":         toStr(event.NetworkTransport),
-		"service":       toStr(event.NetworkProtocol),
-		"duration":      {op: opDuration, num: event.EventDuration},
-		"orig_bytes":    toInt(event.SourceBytes),
-		"resp_bytes":    toInt(event.DestinationBytes),
-		"orig_pkts":     toInt(event.SourcePackets),
-		"resp_pkts":     toInt(event.DestinationPackets),
-		"conn_state":    toStr(event.ConnState),
-		"orig_l2_addr":  toStr(event.SourceMAC),
-		"resp_l2_addr":  toStr(event.DestinationMAC),
-		"local_orig":    special(opLocalOrig),
-		"local_resp":    special(opLocalResp),
+		"proto":        toStr(event.NetworkTransport),
+		"service":      toStr(event.NetworkProtocol),
+		"duration":     {op: opDuration, num: event.EventDuration},
+		"orig_bytes":   toInt(event.SourceBytes),
+		"resp_bytes":   toInt(event.DestinationBytes),
+		"orig_pkts":    toInt(event.SourcePackets),
+		"resp_pkts":    toInt(event.DestinationPackets),
+		"conn_state":   toStr(event.ConnState),
+		"orig_l2_addr": toStr(event.SourceMAC),
+		"resp_l2_addr": toStr(event.DestinationMAC),
+		"local_orig":   special(opLocalOrig),
+		"local_resp":   special(opLocalResp),
 	},
 	"dns": {
 		"proto":      toStr(event.NetworkTransport),
@@ -332,9 +332,7 @@ func (sc *scratch) apply(ev *event.Event, a action, v string, num int64, hasNum 
 			ev.SetStr(event.UserName, v)
 		}
 	case opRDPResult:
-		switch o := rdpOutcome(v); o {
-		case "":
-		default:
+		if o := rdpOutcome(v); o != "" {
 			ev.SetStr(event.EventOutcome, o)
 		}
 	case opDHCPClient:

@@ -90,7 +90,7 @@ func parseSeconds(s string) (int64, bool) {
 			break
 		}
 		digits++
-		if mant < 1e17 {
+		if mant <= (math.MaxUint64-9)/10 {
 			mant = mant*10 + uint64(c-'0')
 			if point {
 				scale--

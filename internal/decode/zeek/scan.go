@@ -51,22 +51,25 @@ func (p *scanner) ws() bool {
 
 // str reads the string starting at p.i (a '"') and returns its value.
 func (p *scanner) str() (string, error) {
-	i := p.i + 1
-	j := strings.IndexByte(p.s[i:], '"')
-	if j < 0 {
-		return "", errEnd
+	s := p.s
+	// Keys and most values are short: one plain loop looking for the end
+	// and for escapes beats two IndexByte calls.
+	for j := p.i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '"':
+			v := s[p.i+1 : j]
+			p.i = j + 1
+			return v, nil
+		case '\\':
+			b, err := p.unescape(p.buf[:0])
+			p.buf = b
+			if err != nil {
+				return "", err
+			}
+			return string(b), nil
+		}
 	}
-	seg := p.s[i : i+j]
-	if strings.IndexByte(seg, '\\') < 0 {
-		p.i = i + j + 1
-		return seg, nil
-	}
-	b, err := p.unescape(p.buf[:0])
-	p.buf = b
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
+	return "", errEnd
 }
 
 // unescape appends the value of the string starting at p.i to b.

@@ -1,6 +1,7 @@
 package zeek
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"strconv"
@@ -63,6 +64,7 @@ type tsvDecoder struct {
 	logPath                   string
 	names, types              []string
 	dirty                     bool
+	closed                    bool // #close seen: the next header starts a block
 
 	cols []column
 	lt   *logType
@@ -81,7 +83,7 @@ func openTSV(r io.Reader, path string) (decode.Decoder, error) {
 func (d *tsvDecoder) defaults(sep string) {
 	d.sep, d.setSep, d.empty, d.unset = sep, ",", "(empty)", "-"
 	d.logPath, d.names, d.types = "", nil, nil
-	d.cols, d.lt, d.dirty = nil, nil, false
+	d.cols, d.lt, d.dirty, d.closed = nil, nil, false, false
 }
 
 func (d *tsvDecoder) errf(reason string) error {
@@ -94,6 +96,9 @@ func (d *tsvDecoder) Next(ev *event.Event) error {
 		b, err := d.lr.Next()
 		if err != nil {
 			return err
+		}
+		if d.lr.Line() == 1 {
+			b = bytes.TrimPrefix(b, bom)
 		}
 		if len(b) == 0 {
 			continue
@@ -122,6 +127,15 @@ func (d *tsvDecoder) header(s string) error {
 		return nil
 	}
 	key, rest, _ := strings.Cut(s, d.sep)
+	if key == "#close" {
+		d.closed = true
+		return nil
+	}
+	if d.closed {
+		// A header after #close without a #separator: a new block
+		// written with the same separator.
+		d.defaults(d.sep)
+	}
 	switch key {
 	case "#set_separator":
 		d.setSep = unescapeZeek(rest)
@@ -151,7 +165,7 @@ func (d *tsvDecoder) header(s string) error {
 		}
 		d.types = types
 	}
-	// #open, #close and comments need nothing.
+	// #open and comments need nothing.
 	return nil
 }
 
@@ -212,11 +226,24 @@ func (d *tsvDecoder) record(ev *event.Event, b []byte) error {
 	sep := d.sep
 	i, start := 0, 0
 	for {
-		var end int
+		// Find the end of the field and whether it holds an escape in
+		// one pass: fields are short, so a plain loop beats IndexByte.
+		end, esc := -1, false
 		if len(sep) == 1 {
-			end = strings.IndexByte(line[start:], sep[0])
+			sc := sep[0]
+			for j := start; j < len(line); j++ {
+				c := line[j]
+				if c == sc {
+					end = j - start
+					break
+				}
+				if c == '\\' {
+					esc = true
+				}
+			}
 		} else {
 			end = strings.Index(line[start:], sep)
+			esc = true
 		}
 		v := line[start:]
 		if end >= 0 {
@@ -226,7 +253,7 @@ func (d *tsvDecoder) record(ev *event.Event, b []byte) error {
 			n := len(cols) + 1 + strings.Count(line[start:], sep)
 			return d.errf(strconv.Itoa(n) + " fields, #fields has " + strconv.Itoa(len(cols)))
 		}
-		if err := d.field(ev, &cols[i], v); err != nil {
+		if err := d.field(ev, &cols[i], v, esc); err != nil {
 			return err
 		}
 		i++
@@ -243,7 +270,7 @@ func (d *tsvDecoder) record(ev *event.Event, b []byte) error {
 }
 
 // field decodes one value of a data line.
-func (d *tsvDecoder) field(ev *event.Event, c *column, v string) error {
+func (d *tsvDecoder) field(ev *event.Event, c *column, v string, esc bool) error {
 	if v == d.unset {
 		if c.isTS {
 			return d.errf("unset ts")
@@ -299,7 +326,7 @@ func (d *tsvDecoder) field(ev *event.Event, c *column, v string) error {
 			ev.Time = t
 		}
 	default:
-		if strings.IndexByte(v, '\\') >= 0 {
+		if esc && strings.IndexByte(v, '\\') >= 0 {
 			v = d.unescape(v)
 		}
 	}
