@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 command -v go >/dev/null || { echo "demo: Go is required (https://go.dev/doc/install)" >&2; exit 1; }
 mkdir -p bin
 echo "== building bin/firebreak (the first build compiles DuckDB's bindings; allow a minute)"
-go build -o bin/firebreak ./cmd/firebreak
+go build -tags duckdb_arrow -o bin/firebreak ./cmd/firebreak
 data="${FIREBREAK_DATA:-$(mktemp -d)/demo-case}"
 echo "== ingesting testdata/sample/zeek into $data"
 bin/firebreak ingest --data "$data" testdata/sample/zeek
