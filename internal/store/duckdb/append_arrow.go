@@ -44,6 +44,12 @@ type appender struct {
 	rawBuf []byte
 	hotS   []event.StrField
 	hotI   []event.IntField
+
+	// DuckDB copies one record batch in while the next is built: work is
+	// sent to the flusher goroutine, whose result comes back on done.
+	work chan arrow.RecordBatch
+	done chan error
+	busy bool
 }
 
 func newAppender(ctx context.Context, importID int64, conn *sql.Conn) *appender {
@@ -99,7 +105,28 @@ func (a *appender) init() error {
 	}
 	a.ext = a.b.Field(i).(*array.StringBuilder)
 	a.raw = a.b.Field(i + 1).(*array.StringBuilder)
+	a.work = make(chan arrow.RecordBatch)
+	a.done = make(chan error, 1)
+	go a.flusher()
 	return nil
+}
+
+// flusher inserts record batches into the events table, one at a time, on
+// the appender's connection.
+func (a *appender) flusher() {
+	for rec := range a.work {
+		a.done <- a.insert(rec)
+		rec.Release()
+	}
+}
+
+// wait returns the result of the batch being inserted, if any.
+func (a *appender) wait() error {
+	if !a.busy {
+		return nil
+	}
+	a.busy = false
+	return <-a.done
 }
 
 func (a *appender) begin() error {
@@ -161,15 +188,26 @@ func (a *appender) Append(ev *event.Event) error {
 	return nil
 }
 
-// flush hands the rows built so far to DuckDB inside the open transaction.
+// flush hands the rows built so far to the flusher, after the previous
+// batch has gone in.
 func (a *appender) flush() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
 	if a.rows == 0 {
 		return nil
 	}
 	rec := a.b.NewRecordBatch()
-	defer rec.Release()
 	a.rows = 0
 	a.b.Reserve(arrowChunk)
+	a.busy = true
+	a.work <- rec
+	return nil
+}
+
+// insert copies one record batch into the events table inside the open
+// transaction.
+func (a *appender) insert(rec arrow.RecordBatch) error {
 	reader, err := array.NewRecordReader(a.schema, []arrow.RecordBatch{rec})
 	if err != nil {
 		return fmt.Errorf("append batch: %w", err)
@@ -200,12 +238,17 @@ func (a *appender) Commit() error {
 	if err := a.flush(); err != nil {
 		return err
 	}
+	if err := a.wait(); err != nil {
+		return err
+	}
 	return commitBatch(a.ctx, a.conn, a.importID, &a.pending, &a.inTx)
 }
 
 // Close abandons uncommitted rows and releases the connection.
 func (a *appender) Close() error {
 	if a.b != nil {
+		_ = a.wait()
+		close(a.work)
 		a.b.Release()
 		a.b = nil
 	}
