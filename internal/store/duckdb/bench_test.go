@@ -3,6 +3,8 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -58,7 +60,7 @@ func BenchmarkAppend(b *testing.B) {
 		if err := app.Append(&evs[i%len(evs)]); err != nil {
 			b.Fatal(err)
 		}
-		if i%100_000 == 99_999 {
+		if i%benchCommit() == benchCommit()-1 {
 			if err := app.Commit(); err != nil {
 				b.Fatal(err)
 			}
@@ -68,4 +70,11 @@ func BenchmarkAppend(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func benchCommit() int {
+	if n, _ := strconv.Atoi(os.Getenv("FIREBREAK_BENCH_BATCH")); n > 0 {
+		return n
+	}
+	return 100_000
 }
