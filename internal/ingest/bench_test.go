@@ -49,7 +49,7 @@ func BenchmarkIngestConnTSV(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		data := filepath.Join(dir, fmt.Sprintf("data%d", i))
-		st, err := duckdb.Open(context.Background(), data, duckdb.Options{})
+		st, err := duckdb.Open(context.Background(), data, duckdb.Options{MemoryLimit: os.Getenv("FIREBREAK_BENCH_MEM")})
 		if err != nil {
 			b.Fatal(err)
 		}

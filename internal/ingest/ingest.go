@@ -355,7 +355,7 @@ func (r *run) file(ctx context.Context, in input) (res FileResult) {
 		} else {
 			res.Skipped = "format not recognised"
 		}
-		log.Warn("skipped", "reason", res.Skipped)
+		log.Info("skipped", "reason", res.Skipped)
 		return res
 	}
 	res.Format = format.Name

@@ -125,11 +125,17 @@ func (s *Store) BeginImport(ctx context.Context, imp store.Import) (int64, error
 		return 0, fmt.Errorf("begin import: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE import_id IN (SELECT id FROM imports WHERE sha256 = ? AND status <> ?)`, imp.SHA256, store.ImportComplete); err != nil {
-		return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
+	var unfinished int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM imports WHERE sha256 = ? AND status <> ?`, imp.SHA256, store.ImportComplete).Scan(&unfinished); err != nil {
+		return 0, fmt.Errorf("begin import: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE sha256 = ? AND status <> ?`, imp.SHA256, store.ImportComplete); err != nil {
-		return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
+	if unfinished > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE import_id IN (SELECT id FROM imports WHERE sha256 = ? AND status <> ?)`, imp.SHA256, store.ImportComplete); err != nil {
+			return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE sha256 = ? AND status <> ?`, imp.SHA256, store.ImportComplete); err != nil {
+			return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
+		}
 	}
 	s.nextID++
 	id := s.nextID
