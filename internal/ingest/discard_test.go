@@ -16,7 +16,7 @@ func (discardStore) FindImport(context.Context, string) (store.Import, error) {
 	return store.Import{}, store.ErrNotFound
 }
 func (discardStore) BeginImport(context.Context, store.Import) (int64, error) { return 1, nil }
-func (discardStore) FinishImport(context.Context, store.Import) error          { return nil }
+func (discardStore) FinishImport(context.Context, store.Import) error         { return nil }
 func (discardStore) Appender(context.Context, int64) (store.Appender, error) {
 	return discardAppender{}, nil
 }
