@@ -14,7 +14,7 @@ import (
 
 // writeBenchConn writes a Zeek conn TSV log of n records with the full
 // standard field set.
-func writeBenchConn(b *testing.B, path string, n int) int64 {
+func writeBenchConn(b testing.TB, path string, n int) int64 {
 	b.Helper()
 	f, err := os.Create(path)
 	if err != nil {
@@ -54,7 +54,7 @@ func BenchmarkIngestConnTSV(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		sum, err := Run(context.Background(), st, []string{path}, Options{Formats: DefaultFormats(), BatchSize: benchBatch()})
+		sum, err := Run(context.Background(), st, []string{path}, Options{Formats: DefaultFormats(), BatchSize: benchBatch(), Lanes: benchLanes()})
 		if err != nil || sum.Events != n {
 			b.Fatalf("events %d, err %v, files %+v", sum.Events, err, sum.Files)
 		}
@@ -68,5 +68,10 @@ func BenchmarkIngestConnTSV(b *testing.B) {
 
 func benchBatch() int {
 	n, _ := strconv.Atoi(os.Getenv("FIREBREAK_BENCH_BATCH"))
+	return n
+}
+
+func benchLanes() int {
+	n, _ := strconv.Atoi(os.Getenv("FIREBREAK_BENCH_LANES"))
 	return n
 }

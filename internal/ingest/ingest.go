@@ -48,6 +48,9 @@ type Options struct {
 	// MaxErrors is how many rejected records are kept in the summary with
 	// their reasons; 0 means 20.
 	MaxErrors int
+	// Lanes is how many batches of one file are written at once, each on
+	// its own database connection; 0 means 2.
+	Lanes int
 	// Log receives per-file messages; nil discards them.
 	Log *slog.Logger
 }
@@ -474,7 +477,7 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 		}
 	}()
 
-	app, err := r.st.Appender(ctx, imp.ID)
+	bt, err := newBatcher(ctx, r.st, imp.ID, r.opt.BatchSize, r.opt.Lanes)
 	if err != nil {
 		cancel()
 		for range full {
@@ -482,30 +485,18 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 		<-decErr
 		return err
 	}
-	defer app.Close()
-	var pending int
+	defer bt.close()
 	var appendErr error
 	for b := range full {
 		if appendErr == nil {
 			for i := 0; i < b.n; i++ {
 				ev := &b.evs[i]
-				if err := app.Append(ev); err != nil {
+				if err := bt.append(ev); err != nil {
 					appendErr = err
 					cancel()
 					break
 				}
 				res.Kinds[ev.Kind]++
-				pending++
-				if pending >= r.opt.BatchSize {
-					if err := app.Commit(); err != nil {
-						appendErr = err
-						cancel()
-						break
-					}
-					imp.Batches++
-					res.Events += int64(pending)
-					pending = 0
-				}
 			}
 			r.events.Add(int64(b.n))
 		}
@@ -516,28 +507,124 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 		// whole and were read correctly.
 		appendErr = fmt.Errorf("decode: %w", err)
 	}
-	if appendErr != nil && !errors.Is(appendErr, context.Canceled) {
-		if pending > 0 && ctx.Err() == nil {
-			if err := app.Commit(); err == nil {
-				imp.Batches++
-				res.Events += int64(pending)
-			}
+	if appendErr == nil || (!errors.Is(appendErr, context.Canceled) && ctx.Err() == nil) {
+		if err := bt.flush(); err != nil && appendErr == nil {
+			appendErr = err
 		}
-		imp.Events, imp.Rejected = res.Events, res.Rejected
-		return appendErr
 	}
-	if appendErr != nil {
-		return appendErr
+	bt.wait()
+	res.Events, imp.Batches = bt.committed, bt.batches
+	imp.Events, imp.Rejected = res.Events, res.Rejected
+	return appendErr
+}
+
+// batcher spreads the batches of one file over several appenders (lanes),
+// each on its own database connection, and commits a full batch in the
+// background while the next one fills on another lane: the database's
+// write work then runs on several cores. Each batch is still its own
+// transaction, so a crash leaves whole batches only (not necessarily the
+// first ones of the file; importing it again replaces them).
+type batcher struct {
+	lanes     []*lane
+	cur       int
+	size      int
+	pending   int
+	committed int64 // events in committed batches
+	batches   int64
+	err       error
+}
+
+type lane struct {
+	app  store.Appender
+	done chan error // result of the commit in flight; nil when none
+	n    int        // events in the commit in flight
+}
+
+func newBatcher(ctx context.Context, st store.Store, importID int64, size, lanes int) (*batcher, error) {
+	if lanes <= 0 {
+		lanes = 2
 	}
-	if pending > 0 {
-		if err := app.Commit(); err != nil {
+	b := &batcher{size: size}
+	for range lanes {
+		app, err := st.Appender(ctx, importID)
+		if err != nil {
+			b.close()
+			return nil, err
+		}
+		b.lanes = append(b.lanes, &lane{app: app})
+	}
+	return b, nil
+}
+
+// settle waits for a lane's commit in flight and counts it.
+func (b *batcher) settle(l *lane) error {
+	if l.done == nil {
+		return nil
+	}
+	err := <-l.done
+	l.done = nil
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		return err
+	}
+	b.committed += int64(l.n)
+	b.batches++
+	return nil
+}
+
+func (b *batcher) append(ev *event.Event) error {
+	l := b.lanes[b.cur]
+	if err := b.settle(l); err != nil {
+		return err
+	}
+	if err := l.app.Append(ev); err != nil {
+		return err
+	}
+	b.pending++
+	if b.pending >= b.size {
+		l.n = b.pending
+		done := make(chan error, 1)
+		l.done = done
+		app := l.app
+		go func() { done <- app.Commit() }()
+		b.pending = 0
+		b.cur = (b.cur + 1) % len(b.lanes)
+	}
+	return nil
+}
+
+// flush commits the partly filled batch and waits for every commit.
+func (b *batcher) flush() error {
+	l := b.lanes[b.cur]
+	if err := b.settle(l); err != nil {
+		return err
+	}
+	if b.pending > 0 {
+		if err := l.app.Commit(); err != nil {
 			return err
 		}
-		imp.Batches++
-		res.Events += int64(pending)
+		b.committed += int64(b.pending)
+		b.batches++
+		b.pending = 0
 	}
-	imp.Events, imp.Rejected = res.Events, res.Rejected
-	return nil
+	return b.wait()
+}
+
+// wait lets every commit in flight finish.
+func (b *batcher) wait() error {
+	for _, l := range b.lanes {
+		_ = b.settle(l)
+	}
+	return b.err
+}
+
+func (b *batcher) close() {
+	_ = b.wait()
+	for _, l := range b.lanes {
+		_ = l.app.Close()
+	}
 }
 
 func hashFile(f *os.File) (string, error) {

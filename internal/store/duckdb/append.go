@@ -19,7 +19,7 @@ func (s *Store) Appender(ctx context.Context, importID int64) (store.Appender, e
 	if err != nil {
 		return nil, fmt.Errorf("appender: %w", err)
 	}
-	return newAppender(ctx, importID, conn), nil
+	return newAppender(ctx, importID, conn, s.apps.Add(1)), nil
 }
 
 // AppendRawJSON appends the original fields as a JSON object, keys in order.
@@ -81,10 +81,10 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// commitBatch counts the batch in the import registry and commits, so the
+// commitBatch records the batch in the batch log and commits, so the
 // registry and the events always agree.
 func commitBatch(ctx context.Context, conn *sql.Conn, importID int64, pending *int64, inTx *bool) error {
-	if _, err := conn.ExecContext(ctx, `UPDATE imports SET events = events + ?, batches = batches + 1 WHERE id = ?`, *pending, importID); err != nil {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO batches VALUES (?, ?, now())`, importID, *pending); err != nil {
 		return fmt.Errorf("commit batch: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {

@@ -30,7 +30,7 @@ type appender struct {
 	hotI     []event.IntField
 }
 
-func newAppender(ctx context.Context, importID int64, conn *sql.Conn) *appender {
+func newAppender(ctx context.Context, importID int64, conn *sql.Conn, _ int64) *appender {
 	return &appender{ctx: ctx, importID: importID, conn: conn, row: make([]driver.Value, len(eventColumns())), hotS: hotStr(), hotI: hotInt()}
 }
 

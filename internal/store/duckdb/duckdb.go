@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	duck "github.com/duckdb/duckdb-go/v2"
@@ -45,6 +46,7 @@ type Store struct {
 
 	mu     sync.Mutex // serialises import registry changes
 	nextID int64
+	apps   atomic.Int64 // appenders made, for names unique across connections
 }
 
 var _ store.Store = (*Store)(nil)
@@ -133,6 +135,9 @@ func (s *Store) BeginImport(ctx context.Context, imp store.Import) (int64, error
 		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE import_id IN (SELECT id FROM imports WHERE sha256 = ? AND status <> ?)`, imp.SHA256, store.ImportComplete); err != nil {
 			return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM batches WHERE import_id IN (SELECT id FROM imports WHERE sha256 = ? AND status <> ?)`, imp.SHA256, store.ImportComplete); err != nil {
+			return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE sha256 = ? AND status <> ?`, imp.SHA256, store.ImportComplete); err != nil {
 			return 0, fmt.Errorf("begin import: remove unfinished import: %w", err)
 		}
@@ -180,7 +185,13 @@ func (s *Store) Imports(ctx context.Context) ([]store.Import, error) {
 	return scanImports(rows)
 }
 
-const importSelect = `SELECT id, path, size, sha256, format, status, events, rejected, batches, started, finished FROM imports`
+// importSelect reads the registry; the event and batch counts of an import
+// that has not finished come from the batch log.
+const importSelect = `SELECT id, path, size, sha256, format, status,
+	CASE WHEN status = 'running' THEN coalesce((SELECT sum(events) FROM batches b WHERE b.import_id = imports.id), 0) ELSE events END,
+	rejected,
+	CASE WHEN status = 'running' THEN (SELECT count(*) FROM batches b WHERE b.import_id = imports.id) ELSE batches END,
+	started, finished FROM imports`
 
 func scanImports(rows *sql.Rows) ([]store.Import, error) {
 	defer rows.Close()

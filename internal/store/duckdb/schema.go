@@ -11,11 +11,21 @@ import (
 
 // SchemaVersion is the schema this build writes. Opening an older database
 // runs the migrations from its version up; a newer one is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] brings a database from version i to version i+1.
 var migrations = [SchemaVersion]func(ctx context.Context, tx *sql.Tx) error{
 	migrate0to1,
+	migrate1to2,
+}
+
+// migrate1to2 adds the batch log: one row per committed batch, written in
+// the batch's own transaction. Batches of one import may be committed from
+// several connections at once, and rows appended by concurrent
+// transactions never conflict, where updates of one counter would.
+func migrate1to2(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `CREATE TABLE batches (import_id BIGINT NOT NULL, events BIGINT NOT NULL, committed TIMESTAMP NOT NULL)`)
+	return err
 }
 
 func migrate0to1(ctx context.Context, tx *sql.Tx) error {
