@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,11 +28,12 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	host := fs.String("host", "", "observing host `name` to record for every event (for sources that do not name one)")
 	workers := fs.Int("workers", 0, "files decoded at once (0: one per CPU)")
 	batch := fs.Int("batch", ingest.DefaultBatchSize, "events per committed `batch`")
+	lanes := fs.Int("lanes", 2, "batches of one file written at once, each on its own database connection")
 	force := fs.Bool("force", false, "import files again even if already imported")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	quiet := fs.Bool("q", false, "print nothing on success")
 	progress := fs.String("progress", "auto", "progress bar: auto (when stderr is a terminal), always or never")
-	memLimit := fs.String("memory-limit", "", "DuckDB memory `limit` such as 1GB (default 512MB)")
+	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory `limit` such as 1GB")
 	if code := parse(a, fs, args); code >= 0 {
 		return code
 	}
@@ -40,6 +42,9 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 		fs.Usage()
 		return exitUsage
 	}
+	// Keep the Go heap near its working set too: with DuckDB's limit this
+	// bounds the resident memory of an import whatever the input size.
+	debug.SetMemoryLimit(192 << 20)
 	st, err := duckdb.Open(ctx, *data, duckdb.Options{MemoryLimit: *memLimit})
 	if err != nil {
 		return fail(a, err)
@@ -52,6 +57,7 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 		BatchSize: *batch,
 		Host:      *host,
 		Force:     *force,
+		Lanes:     *lanes,
 		Log:       a.log,
 	}
 	showBar := *progress == "always" || (*progress == "auto" && isTerminal(a.stderr))

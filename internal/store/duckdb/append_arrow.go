@@ -18,7 +18,7 @@ import (
 )
 
 // arrowChunk is how many rows are built in Go before DuckDB takes them.
-const arrowChunk = 32 * 1024
+const arrowChunk = 8 * 1024
 
 // appender builds Arrow record batches in Go memory and hands each to DuckDB
 // as a view that one INSERT … SELECT copies into the events table. Nothing

@@ -60,7 +60,11 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	if opt.MemoryLimit == "" {
 		opt.MemoryLimit = "512MB"
 	}
-	dsn := path + "?memory_limit=" + opt.MemoryLimit
+	// Insertion order need not be kept (every reader orders by time and
+	// position); the allocator returns freed memory to the system early,
+	// so that resident memory stays near the limit.
+	dsn := path + "?memory_limit=" + opt.MemoryLimit + "&preserve_insertion_order=false" +
+		"&allocator_flush_threshold=16MB&allocator_background_threads=true"
 	if opt.Threads > 0 {
 		dsn += fmt.Sprintf("&threads=%d", opt.Threads)
 	}
