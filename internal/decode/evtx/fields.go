@@ -3,6 +3,8 @@ package evtx
 import (
 	"bytes"
 	"encoding/binary"
+
+	"github.com/firebreak-ir/firebreak/internal/jsontext"
 )
 
 // System field slots, in the order fields are emitted.
@@ -359,10 +361,10 @@ func appendJSONArray(dst []byte, t byte, data []byte) []byte {
 		if t == typeString || t == typeANSI {
 			// Strings may be long; render then escape.
 			s := appendScalar(nil, t, e)
-			dst = appendJSONString(dst, s)
+			dst = jsontext.AppendString(dst, s)
 			return
 		}
-		dst = appendJSONString(dst, appendScalar(tmp[:0], t, e))
+		dst = jsontext.AppendString(dst, appendScalar(tmp[:0], t, e))
 	})
 	return append(dst, ']')
 }

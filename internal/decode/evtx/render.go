@@ -2,7 +2,8 @@ package evtx
 
 import (
 	"encoding/binary"
-	"unicode/utf8"
+
+	"github.com/firebreak-ir/firebreak/internal/jsontext"
 )
 
 // xmlSink renders a record as indented XML in the layout of Event Viewer
@@ -249,61 +250,6 @@ var xmlEscape = func() (t [256]uint8) {
 	return t
 }()
 
-// appendJSONString appends s as a JSON string. ASCII without special
-// characters is copied in one go; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
-			i++
-			continue
-		}
-		if c >= 0x80 {
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-				i++
-				start = i
-				continue
-			}
-			if r == '\u2028' || r == '\u2029' {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\u202`...)
-				dst = append(dst, hexLower[r&15])
-				i += size
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"':
-			dst = append(dst, '\\', '"')
-		case '\\':
-			dst = append(dst, '\\', '\\')
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexLower[c>>4], hexLower[c&15])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexLower = "0123456789abcdef"
-
 // appendRecordJSON renders a record's fields as one JSON object with two
 // members: "System" and the payload section (EventData, UserData, …), each
 // an object of fields in order. A payload name that occurs more than once
@@ -314,7 +260,7 @@ func appendRecordJSON(dst []byte, f *fieldSink) []byte {
 	dst = appendFieldsJSON(dst, f.buf, f.fields[:f.nSys])
 	if f.payload != "" {
 		dst = append(dst, ',')
-		dst = appendJSONString(dst, []byte(f.payload))
+		dst = jsontext.AppendString(dst, f.payload)
 		dst = append(dst, ':')
 		dst = appendFieldsJSON(dst, f.buf, f.fields[f.nSys:])
 	}
@@ -345,7 +291,7 @@ func appendFieldsJSON(dst []byte, buf []byte, fields []span) []byte {
 			if dst[len(dst)-1] != '{' {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, []byte(f.name))
+			dst = jsontext.AppendString(dst, f.name)
 			dst = append(dst, ':', '[')
 			n := 0
 			for _, g := range fields[i:] {
@@ -356,7 +302,7 @@ func appendFieldsJSON(dst []byte, buf []byte, fields []span) []byte {
 					dst = append(dst, ',')
 				}
 				n++
-				dst = appendJSONString(dst, buf[g.start:g.end])
+				dst = jsontext.AppendString(dst, buf[g.start:g.end])
 			}
 			dst = append(dst, ']')
 			continue
@@ -365,7 +311,7 @@ func appendFieldsJSON(dst []byte, buf []byte, fields []span) []byte {
 			dst = append(dst, ',')
 		}
 		dst = appendJSONName(dst, f.name)
-		dst = appendJSONString(dst, buf[f.start:f.end])
+		dst = jsontext.AppendString(dst, buf[f.start:f.end])
 	}
 	return append(dst, '}')
 }
@@ -375,7 +321,7 @@ func appendFieldsJSON(dst []byte, buf []byte, fields []span) []byte {
 func appendJSONName(dst []byte, name string) []byte {
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
-			dst = appendJSONString(dst, []byte(name))
+			dst = jsontext.AppendString(dst, name)
 			return append(dst, ':')
 		}
 	}

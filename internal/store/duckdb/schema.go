@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/firebreak-ir/firebreak/internal/event"
+	"github.com/firebreak-ir/firebreak/internal/jsontext"
 )
 
 // SchemaVersion is the schema this build writes. Opening an older database
@@ -110,9 +111,9 @@ func appendExtJSON(b []byte, ev *event.Event) []byte {
 		}
 		if v := ev.Str(sf); v != "" {
 			b = append(b, sep)
-			b = appendJSONString(b, sf.Info().Name)
+			b = jsontext.AppendString(b, sf.Info().Name)
 			b = append(b, ':')
-			b = appendJSONString(b, v)
+			b = jsontext.AppendString(b, v)
 			sep = ','
 		}
 	}
@@ -123,7 +124,7 @@ func appendExtJSON(b []byte, ev *event.Event) []byte {
 		}
 		if v, ok := ev.Int(nf); ok {
 			b = append(b, sep)
-			b = appendJSONString(b, nf.Info().Name)
+			b = jsontext.AppendString(b, nf.Info().Name)
 			b = append(b, ':')
 			b = strconv.AppendInt(b, v, 10)
 			sep = ','
