@@ -172,11 +172,14 @@ func (p *progressBar) update(pr ingest.Progress) {
 	if secs > 0 {
 		rate = float64(pr.Events) / secs
 	}
-	eta := "--:--"
-	if frac > 0.01 && frac < 1 {
-		eta = fmtDuration(time.Duration(float64(pr.Elapsed) * (1 - frac) / frac))
+	eta := "ETA --:--"
+	switch {
+	case frac >= 1:
+		eta = "writing the last batches"
+	case frac > 0.01:
+		eta = "ETA " + fmtDuration(time.Duration(float64(pr.Elapsed)*(1-frac)/frac))
 	}
-	line := fmt.Sprintf("[%s] %3.0f%% %s/%s  %s events  %s/s  files %d/%d  ETA %s",
+	line := fmt.Sprintf("[%s] %3.0f%% %s/%s  %s events  %s/s  files %d/%d  %s",
 		bar, frac*100, humanBytes(pr.BytesDone), humanBytes(pr.BytesTotal),
 		humanCount(float64(pr.Events)), humanCount(rate), pr.FilesDone, pr.Files, eta)
 	pad := ""
