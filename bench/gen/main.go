@@ -210,8 +210,9 @@ func sampleCmd(args []string) error {
 	// The implant: resolve, then beacon every 60 s ± 20%, then one large upload.
 	c2, c2ip, victim := "update-check.example-cdn.net", "203.0.113.66", "10.20.1.37"
 	ts := start + 3*3600*1e6
-	du, dc := mk(ts, victim, 53001, "10.20.0.53", 53, "udp", "dns", 0.001, 44, 60, "SF")
-	recs = append(recs, rec{ts: ts, conn: dc, dns: dnsLine(ts, du, victim, c2, c2ip)})
+	lookup := ts - 60e6 // a minute before the dropper's download below
+	du, dc := mk(lookup, victim, 53001, "10.20.0.53", 53, "udp", "dns", 0.001, 44, 60, "SF")
+	recs = append(recs, rec{ts: lookup, conn: dc, dns: dnsLine(lookup, du, victim, c2, c2ip)})
 	for ts < start+day-600e6 {
 		ts += int64((48 + r.Float64()*24) * 1e6)
 		sport := 49152 + r.IntN(16000)
