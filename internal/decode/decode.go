@@ -25,6 +25,9 @@ type Decoder interface {
 	Next(ev *event.Event) error
 }
 
+// A decoder that runs goroutines of its own also implements io.Closer;
+// callers that stop before io.EOF call Close.
+
 // RecordError reports one record that could not be decoded. Line is the
 // 1-based line for text formats; Offset is the byte offset for binary ones
 // (and -1 when unknown).

@@ -390,6 +390,11 @@ func (r *run) file(ctx context.Context, in input) (res FileResult) {
 		res.Err = fmt.Errorf("%s: open %s: %w", in.path, format.Name, err)
 		return res
 	}
+	if c, ok := dec.(io.Closer); ok {
+		// Decoders with goroutines of their own (EVTX) stop them here
+		// when the import ends early.
+		defer c.Close()
+	}
 
 	imp := store.Import{Path: in.path, Size: in.size, SHA256: sum, Format: format.Name, Started: time.Now()}
 	id, err := r.st.BeginImport(ctx, imp)
