@@ -15,7 +15,9 @@ import (
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
-// Decoder turns the records of one input into Events.
+// Decoder turns the records of one input into Events. A decoder that runs
+// goroutines of its own also implements io.Closer, and callers that stop
+// before io.EOF call Close.
 type Decoder interface {
 	// Next decodes the next record into ev, which the caller has Reset.
 	// It returns io.EOF after the last record. A malformed record yields a
@@ -24,9 +26,6 @@ type Decoder interface {
 	// fatal for the input.
 	Next(ev *event.Event) error
 }
-
-// A decoder that runs goroutines of its own also implements io.Closer;
-// callers that stop before io.EOF call Close.
 
 // RecordError reports one record that could not be decoded. Line is the
 // 1-based line for text formats; Offset is the byte offset for binary ones
