@@ -45,6 +45,8 @@ func commands() []command {
 		{"search", "find events by time, kind, host and field conditions", runSearch},
 		{"stats", "count events per source kind, host and day", runStats},
 		{"imports", "list the files imported so far", runImports},
+		{"ioc", "import, list, export, expire and extract indicators", runIOC},
+		{"sweep", "find every host that touched the indicators (retro-hunt)", runSweep},
 		{"evtx", "dump a Windows event log file as JSON lines or XML", runEVTX},
 		{"version", "print the version", runVersion},
 	}
