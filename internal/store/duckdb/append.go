@@ -19,7 +19,7 @@ func (s *Store) Appender(ctx context.Context, importID int64) (store.Appender, e
 	if err != nil {
 		return nil, fmt.Errorf("appender: %w", err)
 	}
-	return newAppender(ctx, importID, conn, s.apps.Add(1)), nil
+	return newAppender(ctx, s, importID, conn, s.apps.Add(1)), nil
 }
 
 // AppendRawJSON appends the original fields as a JSON object, keys in order.

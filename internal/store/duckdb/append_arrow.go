@@ -26,6 +26,8 @@ const arrowChunk = 8 * 1024
 // the row appender.
 type appender struct {
 	ctx      context.Context
+	store    *Store
+	lc       layoutCache
 	importID int64
 	conn     *sql.Conn
 	arrow    *duck.Arrow
@@ -41,6 +43,7 @@ type appender struct {
 	strs   []*array.StringBuilder // kind, host, then text fields
 	ints   []*array.Int64Builder  // import_id, seq, then integer fields
 	ext    *array.StringBuilder
+	layout *array.Int64Builder
 	raw    *array.StringBuilder
 	rawBuf []byte
 	hotS   []event.StrField
@@ -53,8 +56,8 @@ type appender struct {
 	busy bool
 }
 
-func newAppender(ctx context.Context, importID int64, conn *sql.Conn, id int64) *appender {
-	return &appender{ctx: ctx, importID: importID, conn: conn, id: id}
+func newAppender(ctx context.Context, s *Store, importID int64, conn *sql.Conn, id int64) *appender {
+	return &appender{ctx: ctx, store: s, importID: importID, conn: conn, id: id}
 }
 
 func arrowSchema() *arrow.Schema {
@@ -90,7 +93,7 @@ func (a *appender) init() error {
 	a.b = array.NewRecordBuilder(memory.NewGoAllocator(), a.schema)
 	a.b.Reserve(arrowChunk)
 	// Column order follows eventColumns: ts, kind, host, import_id, seq,
-	// text fields, integer fields, raw.
+	// text fields, integer fields, ext, layout, raw.
 	a.ts = a.b.Field(0).(*array.TimestampBuilder)
 	a.strs = []*array.StringBuilder{a.b.Field(1).(*array.StringBuilder), a.b.Field(2).(*array.StringBuilder)}
 	a.ints = []*array.Int64Builder{a.b.Field(3).(*array.Int64Builder), a.b.Field(4).(*array.Int64Builder)}
@@ -105,7 +108,8 @@ func (a *appender) init() error {
 		i++
 	}
 	a.ext = a.b.Field(i).(*array.StringBuilder)
-	a.raw = a.b.Field(i + 1).(*array.StringBuilder)
+	a.layout = a.b.Field(i + 1).(*array.Int64Builder)
+	a.raw = a.b.Field(i + 2).(*array.StringBuilder)
 	a.work = make(chan arrow.RecordBatch)
 	a.done = make(chan error, 1)
 	go a.flusher()
@@ -179,7 +183,16 @@ func (a *appender) Append(ev *event.Event) error {
 	} else {
 		a.ext.BinaryBuilder.Append(a.rawBuf)
 	}
-	a.rawBuf = AppendRawJSON(a.rawBuf[:0], ev.Raw)
+	layout, ok, buf, err := a.store.rawColumns(a.ctx, &a.lc, ev.Raw, a.rawBuf[:0])
+	if err != nil {
+		return err
+	}
+	a.rawBuf = buf
+	if ok {
+		a.layout.Append(layout)
+	} else {
+		a.layout.AppendNull()
+	}
 	a.raw.BinaryBuilder.Append(a.rawBuf)
 	a.rows++
 	a.pending++

@@ -19,6 +19,8 @@ import (
 // path.
 type appender struct {
 	ctx      context.Context
+	store    *Store
+	lc       layoutCache
 	importID int64
 	conn     *sql.Conn
 	app      *duck.Appender
@@ -30,8 +32,8 @@ type appender struct {
 	hotI     []event.IntField
 }
 
-func newAppender(ctx context.Context, importID int64, conn *sql.Conn, _ int64) *appender {
-	return &appender{ctx: ctx, importID: importID, conn: conn, row: make([]driver.Value, len(eventColumns())), hotS: hotStr(), hotI: hotInt()}
+func newAppender(ctx context.Context, s *Store, importID int64, conn *sql.Conn, _ int64) *appender {
+	return &appender{ctx: ctx, store: s, importID: importID, conn: conn, row: make([]driver.Value, len(eventColumns())), hotS: hotStr(), hotI: hotInt()}
 }
 
 func (a *appender) begin() error {
@@ -78,8 +80,17 @@ func (a *appender) Append(ev *event.Event) error {
 	a.raw = appendExtJSON(a.raw[:0], ev)
 	r[i] = nullable(string(a.raw))
 	i++
-	a.raw = AppendRawJSON(a.raw[:0], ev.Raw)
-	r[i] = string(a.raw)
+	layout, ok, buf, err := a.store.rawColumns(a.ctx, &a.lc, ev.Raw, a.raw[:0])
+	if err != nil {
+		return err
+	}
+	a.raw = buf
+	if ok {
+		r[i] = layout
+	} else {
+		r[i] = nil
+	}
+	r[i+1] = string(a.raw)
 	if err := a.app.AppendRow(r...); err != nil {
 		return fmt.Errorf("append event %d: %w", ev.Seq, err)
 	}

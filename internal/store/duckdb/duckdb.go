@@ -2,8 +2,8 @@
 // the investigation's data directory, nothing to install or run.
 //
 // Normalised fields are columns, so filters and joins are columnar; the
-// original fields of each record are kept as a JSON object in the raw
-// column, queryable with DuckDB's JSON functions. Events are written through
+// original fields of each record are kept in the raw column (values as a
+// JSON array, names in the layout registry), queryable with DuckDB's JSON functions. Events are written through
 // DuckDB's appender inside explicit transactions: a batch is committed whole
 // or not at all, and a process killed mid-import leaves only whole batches.
 package duckdb
@@ -47,6 +47,8 @@ type Store struct {
 	mu     sync.Mutex // serialises import registry changes
 	nextID int64
 	apps   atomic.Int64 // appenders made, for names unique across connections
+
+	layouts layouts
 }
 
 var _ store.Store = (*Store)(nil)
@@ -75,6 +77,10 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	db := sql.OpenDB(connector)
 	s := &Store{db: db, conn: connector, path: path}
 	if err := s.migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := s.layouts.load(ctx, db); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

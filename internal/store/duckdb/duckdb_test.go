@@ -33,6 +33,10 @@ func connEvent(seq int64, src, dst string, dport int64, t0 time.Time) *event.Eve
 	ev.AddRaw("uid", "C"+src)
 	ev.AddRaw("id.orig_h", src)
 	ev.AddRaw("note", "quote \" back\\slash \x01 日本語")
+	if seq%2 == 0 {
+		// A second layout, with awkward names.
+		ev.AddRaw(`we"ird, [name]`, "v"+strconv.FormatInt(seq, 10))
+	}
 	return ev
 }
 
@@ -79,6 +83,7 @@ func TestAppendCommitRollbackSearch(t *testing.T) {
 		{"eq lower field", store.Query{Conds: []store.Cond{{Field: "network.transport", Op: store.OpEq, Value: "tcp"}}}, []int64{1, 2, 3, 4}},
 		{"eq int", store.Query{Conds: []store.Cond{{Field: "destination.port", Op: store.OpEq, Value: "445"}}}, []int64{1, 2, 3, 4}},
 		{"raw field", store.Query{Conds: []store.Cond{{Field: "uid", Op: store.OpEq, Value: "C10.0.1.7"}}}, []int64{2}},
+		{"raw field in one layout", store.Query{Conds: []store.Cond{{Field: "note", Op: store.OpContains, Value: "日本"}}}, []int64{1, 2, 3, 4}},
 		{"contains", store.Query{Conds: []store.Cond{{Field: "uid", Op: store.OpContains, Value: "c2001"}}}, []int64{3}},
 		{"time range", store.Query{From: t0.Add(2 * time.Second).UnixNano(), To: t0.Add(4 * time.Second).UnixNano()}, []int64{2, 3}},
 		{"limit desc", store.Query{Limit: 2, Desc: true}, []int64{4, 3}},
@@ -202,6 +207,80 @@ func TestAppendRawJSON(t *testing.T) {
 	for _, tc := range tests {
 		if got := string(AppendRawJSON(nil, tc.raw)); got != tc.want {
 			t.Errorf("AppendRawJSON(%v) = %s, want %s", tc.raw, got, tc.want)
+		}
+	}
+}
+
+// TestLayouts checks that original fields survive every storage form: the
+// value array of a registered layout, and the JSON object used once the
+// registry is full, and that a search by native name sees both.
+func TestLayouts(t *testing.T) {
+	ctx := context.Background()
+	s, dir := openTest(t)
+	s.layouts.max = 2
+	id, _ := s.BeginImport(ctx, store.Import{Path: "x", SHA256: "layouts", Format: "x"})
+	app, err := s.Appender(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := [][]event.Field{
+		{{Name: "a", Value: "1"}, {Name: "uid", Value: "U1"}},
+		{{Name: `we"ird, [name]`, Value: "x"}, {Name: "uid", Value: "U2"}, {Name: "a", Value: "2"}},
+		{{Name: "uid", Value: "U3"}, {Name: "z", Value: "日本"}}, // past the limit: kept as an object
+		{{Name: "a", Value: "4"}, {Name: "uid", Value: "U4"}},
+		{{Name: "dup", Value: "1"}, {Name: "dup", Value: "2"}, {Name: "uid", Value: "U5"}}, // object, duplicates kept
+	}
+	for i, raw := range shapes {
+		ev := &event.Event{Time: int64(i+1) * 1e9, Kind: "k", Seq: int64(i + 1), Raw: raw}
+		if err := app.Append(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := app.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	_ = app.Close()
+	_ = s.FinishImport(ctx, store.Import{ID: id})
+	_ = s.Close()
+
+	// Reopen: the layouts come back from the table.
+	s2, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var got [][]event.Field
+	err = s2.Search(ctx, store.Query{}, func(ev *event.Event) error {
+		got = append(got, append([]event.Field(nil), ev.Raw...))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(shapes) {
+		t.Fatalf("got %d events", len(got))
+	}
+	for i := range shapes {
+		if len(got[i]) != len(shapes[i]) {
+			t.Fatalf("event %d: %v, want %v", i+1, got[i], shapes[i])
+		}
+		for j := range shapes[i] {
+			if got[i][j] != shapes[i][j] {
+				t.Fatalf("event %d field %d: %v, want %v", i+1, j, got[i][j], shapes[i][j])
+			}
+		}
+	}
+	for _, tc := range []struct {
+		field, value string
+		want         int64
+	}{{"uid", "U2", 2}, {"uid", "U3", 3}, {"uid", "U4", 4}, {"z", "日本", 3}, {"a", "2", 2}} {
+		var seqs []int64
+		_ = s2.Search(ctx, store.Query{Conds: []store.Cond{{Field: tc.field, Op: store.OpEq, Value: tc.value}}}, func(ev *event.Event) error {
+			seqs = append(seqs, ev.Seq)
+			return nil
+		})
+		if len(seqs) != 1 || seqs[0] != tc.want {
+			t.Errorf("%s=%s found %v, want [%d]", tc.field, tc.value, seqs, tc.want)
 		}
 	}
 }

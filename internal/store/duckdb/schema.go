@@ -12,12 +12,22 @@ import (
 
 // SchemaVersion is the schema this build writes. Opening an older database
 // runs the migrations from its version up; a newer one is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[i] brings a database from version i to version i+1.
 var migrations = [SchemaVersion]func(ctx context.Context, tx *sql.Tx) error{
 	migrate0to1,
 	migrate1to2,
+	migrate2to3,
+}
+
+// migrate2to3 adds the layout registry (see layout.go); the events table
+// gains its layout column when columns are reconciled after migrations.
+// Rows written before keep their original fields as JSON objects with no
+// layout, which readers still understand.
+func migrate2to3(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `CREATE TABLE layouts (id BIGINT PRIMARY KEY, names VARCHAR[] NOT NULL)`)
+	return err
 }
 
 // migrate1to2 adds the batch log: one row per committed batch, written in
@@ -64,8 +74,9 @@ var fixedColumns = []struct{ name, typ string }{
 
 // eventColumns lists every column of the events table in appender order:
 // fixed columns, hot text fields, hot integer fields, ext (the other
-// normalised fields as a JSON object keyed by ECS name), then raw (the
-// original fields as a JSON object).
+// normalised fields as a JSON object keyed by ECS name), layout and raw
+// (the original field values as a JSON array in the order of the layout's
+// names, or a JSON object of names and values when layout is NULL).
 func eventColumns() []struct{ name, typ string } {
 	cols := append([]struct{ name, typ string }{}, fixedColumns...)
 	for _, f := range hotStr() {
@@ -74,7 +85,8 @@ func eventColumns() []struct{ name, typ string } {
 	for _, f := range hotInt() {
 		cols = append(cols, struct{ name, typ string }{f.Info().Column, "BIGINT"})
 	}
-	return append(cols, struct{ name, typ string }{"ext", "VARCHAR"}, struct{ name, typ string }{"raw", "VARCHAR"})
+	return append(cols, struct{ name, typ string }{"ext", "VARCHAR"}, struct{ name, typ string }{"layout", "BIGINT"},
+		struct{ name, typ string }{"raw", "VARCHAR"})
 }
 
 // hotStr and hotInt list the fields with columns of their own, in order.

@@ -90,7 +90,9 @@ func column(field string) (string, event.Kind, error) {
 			return "", 0, fmt.Errorf("bad field name %q", field)
 		}
 	}
-	return `json_extract_string(raw, '$."` + field + `"')`, event.KindText, nil
+	// An original field: its position in the row's layout, or its name
+	// in rows kept as JSON objects.
+	return `CASE WHEN layout IS NULL THEN json_extract_string(raw, '$."` + field + `"') ELSE json_extract_string(raw, '$[' || (list_position((SELECT names FROM layouts WHERE id = layout), '` + field + `') - 1) || ']') END`, event.KindText, nil
 }
 
 // where builds the WHERE clause and its arguments for q.
@@ -242,7 +244,7 @@ func (s *Store) Search(ctx context.Context, q store.Query, fn func(*event.Event)
 			return fmt.Errorf("search: %w", err)
 		}
 		ev.Reset()
-		if err := fill(&ev, vals); err != nil {
+		if err := s.fill(ctx, &ev, vals); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
 		if err := fn(&ev); err != nil {
@@ -252,7 +254,7 @@ func (s *Store) Search(ctx context.Context, q store.Query, fn func(*event.Event)
 	return rows.Err()
 }
 
-func fill(ev *event.Event, vals []any) error {
+func (s *Store) fill(ctx context.Context, ev *event.Event, vals []any) error {
 	if t, ok := vals[0].(time.Time); ok {
 		ev.Time = t.UnixNano()
 	}
@@ -277,11 +279,34 @@ func fill(ev *event.Event, vals []any) error {
 			return err
 		}
 	}
-	raw, _ := vals[i+1].(string)
+	raw, _ := vals[i+2].(string)
 	if raw == "" {
 		return nil
 	}
+	if layout, ok := vals[i+1].(int64); ok {
+		names, err := s.layouts.lookup(ctx, s.db, layout)
+		if err != nil {
+			return err
+		}
+		return decodeRawValues(raw, names, ev)
+	}
 	return decodeRawJSON(raw, ev)
+}
+
+// decodeRawValues reads a JSON array of values back into ordered fields
+// named by the layout.
+func decodeRawValues(s string, names []string, ev *event.Event) error {
+	var vals []string
+	if err := json.Unmarshal([]byte(s), &vals); err != nil {
+		return fmt.Errorf("raw column: %w", err)
+	}
+	if len(vals) != len(names) {
+		return fmt.Errorf("raw column has %d values for a layout of %d names", len(vals), len(names))
+	}
+	for i, v := range vals {
+		ev.AddRaw(names[i], v)
+	}
+	return nil
 }
 
 // decodeExtJSON reads the ext column back into normalised fields.
