@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firebreak-ir/firebreak/internal/event"
 	"github.com/firebreak-ir/firebreak/internal/ingest"
+	"github.com/firebreak-ir/firebreak/internal/ioc"
 	"github.com/firebreak-ir/firebreak/internal/store/duckdb"
 )
 
@@ -60,6 +63,14 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 		Lanes:     *lanes,
 		Log:       a.log,
 	}
+	// Indicators already in the case are matched while the logs arrive.
+	inds, err := ioc.Load(ctx, st.DB(), ioc.Filter{})
+	if err != nil {
+		return fail(a, err)
+	}
+	if len(inds) > 0 {
+		opt.Detector = &iocDetector{m: ioc.NewMatcher(inds, false), db: st.DB()}
+	}
 	showBar := *progress == "always" || (*progress == "auto" && isTerminal(a.stderr))
 	if showBar {
 		bar := &progressBar{w: a.stderr}
@@ -107,6 +118,9 @@ func writeIngestSummary(w io.Writer, sum *ingest.Summary) {
 	for _, k := range sortedKeys(sum.Kinds) {
 		fmt.Fprintf(w, "  %-22s %d\n", safe(k), sum.Kinds[k])
 	}
+	if sum.Detections > 0 {
+		fmt.Fprintf(w, "%d events matched known indicators (firebreak sweep shows who touched what)\n", sum.Detections)
+	}
 	if len(sum.Errors) > 0 {
 		fmt.Fprintf(w, "first rejected records:\n")
 		for _, e := range sum.Errors {
@@ -127,13 +141,14 @@ func writeIngestJSON(w io.Writer, sum *ingest.Summary) {
 		Error    string           `json:"error,omitempty"`
 	}
 	out := struct {
-		Events   int64            `json:"events"`
-		Rejected int64            `json:"rejected"`
-		Kinds    map[string]int64 `json:"kinds"`
-		Errors   []string         `json:"errors"`
-		Seconds  float64          `json:"seconds"`
-		Files    []file           `json:"files"`
-	}{Events: sum.Events, Rejected: sum.Rejected, Kinds: sum.Kinds, Errors: sum.Errors, Seconds: sum.Elapsed.Seconds()}
+		Events     int64            `json:"events"`
+		Rejected   int64            `json:"rejected"`
+		Detections int64            `json:"indicator_hits"`
+		Kinds      map[string]int64 `json:"kinds"`
+		Errors     []string         `json:"errors"`
+		Seconds    float64          `json:"seconds"`
+		Files      []file           `json:"files"`
+	}{Events: sum.Events, Rejected: sum.Rejected, Detections: sum.Detections, Kinds: sum.Kinds, Errors: sum.Errors, Seconds: sum.Elapsed.Seconds()}
 	if out.Errors == nil {
 		out.Errors = []string{}
 	}
@@ -234,4 +249,39 @@ func fmtDuration(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// iocDetector records indicator hits while logs are imported.
+type iocDetector struct {
+	m  *ioc.Matcher
+	db *sql.DB
+}
+
+func (d *iocDetector) Begin(importID int64) ingest.FileDetector {
+	return &iocFileDetector{m: d.m, w: ioc.NewDetectionWriter(d.db), importID: importID}
+}
+
+type iocFileDetector struct {
+	m        *ioc.Matcher
+	w        *ioc.DetectionWriter
+	importID int64
+	n        int64
+}
+
+// flushAt bounds the detections held in memory for one file.
+const flushAt = 10_000
+
+func (d *iocFileDetector) Event(ctx context.Context, ev *event.Event) error {
+	d.m.Match(ev, func(h ioc.Hit) {
+		d.w.Add(ioc.NewDetection(ev, d.importID, h, "live"))
+		d.n++
+	})
+	if d.w.Pending() >= flushAt {
+		return d.w.Flush(ctx)
+	}
+	return nil
+}
+
+func (d *iocFileDetector) End(ctx context.Context) (int64, error) {
+	return d.n, d.w.Flush(ctx)
 }

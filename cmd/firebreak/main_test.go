@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/firebreak-ir/firebreak/internal/store"
+	"github.com/firebreak-ir/firebreak/internal/store/duckdb"
 )
 
 // cli runs the command in-process and returns its exit code and output.
@@ -216,5 +217,37 @@ func TestSafe(t *testing.T) {
 		if got := safe(tc.in); got != tc.want {
 			t.Errorf("safe(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestLiveIndicatorMatching imports an indicator, then ingests: the hits are
+// recorded while the logs arrive, each pointing at its stored event.
+func TestLiveIndicatorMatching(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "case")
+	list := filepath.Join(dir, "iocs.txt")
+	_ = os.WriteFile(list, []byte("update-check[.]example-cdn[.]net\n"), 0o644)
+	if code, _, errs := cli(t, "ioc", "import", "--data", data, list); code != exitOK {
+		t.Fatalf("ioc import: %d %s", code, errs)
+	}
+	code, out, _ := cli(t, "ingest", "--json", "--data", data, sampleDir(t))
+	var sum struct {
+		Hits int64 `json:"indicator_hits"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &sum) != nil || sum.Hits == 0 {
+		t.Fatalf("ingest: %d %s", code, out)
+	}
+	st, err := duckdb.Open(context.Background(), data, duckdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n, orphans int64
+	if err := st.DB().QueryRow(`SELECT count(*), count(*) FILTER (WHERE e.seq IS NULL) FROM detections d
+		LEFT JOIN events e ON e.import_id = d.import_id AND e.seq = d.seq`).Scan(&n, &orphans); err != nil {
+		t.Fatal(err)
+	}
+	if n != sum.Hits || orphans != 0 {
+		t.Fatalf("detections %d (summary %d), %d not pointing at a stored event", n, sum.Hits, orphans)
 	}
 }

@@ -51,8 +51,27 @@ type Options struct {
 	// Lanes is how many batches of one file are written at once, each on
 	// its own database connection; 0 means 2.
 	Lanes int
+	// Detector, when set, sees every event as it is stored: detection
+	// that runs while the logs arrive (indicator matching now; rules and
+	// analytics later).
+	Detector Detector
 	// Log receives per-file messages; nil discards them.
 	Log *slog.Logger
+}
+
+// Detector looks at events while they are imported.
+type Detector interface {
+	// Begin is called once per import, on the goroutine that stores it.
+	Begin(importID int64) FileDetector
+}
+
+// FileDetector receives the events of one import in order, from one
+// goroutine.
+type FileDetector interface {
+	// Event sees one event; ev is reused after Event returns.
+	Event(ctx context.Context, ev *event.Event) error
+	// End records what was found and returns how many detections that was.
+	End(ctx context.Context) (int64, error)
 }
 
 // DefaultBatchSize is the number of events per committed batch: two of
@@ -78,18 +97,21 @@ type FileResult struct {
 	Events   int64
 	Rejected int64
 	Kinds    map[string]int64
-	Skipped  string // why the file was not imported, if it was not
-	Err      error  // a fatal error for this file
+	// Detections counts what the Detector recorded for this file.
+	Detections int64
+	Skipped    string // why the file was not imported, if it was not
+	Err        error  // a fatal error for this file
 }
 
 // Summary is the outcome of an ingest run.
 type Summary struct {
-	Files    []FileResult
-	Events   int64
-	Rejected int64
-	Kinds    map[string]int64
-	Errors   []string // the first reasons records were rejected, as file:line: reason
-	Elapsed  time.Duration
+	Files      []FileResult
+	Events     int64
+	Rejected   int64
+	Detections int64
+	Kinds      map[string]int64
+	Errors     []string // the first reasons records were rejected, as file:line: reason
+	Elapsed    time.Duration
 }
 
 // Failed counts files that hit a fatal error.
@@ -151,6 +173,7 @@ func Run(ctx context.Context, st store.Store, paths []string, opt Options) (*Sum
 	for _, fr := range results {
 		sum.Events += fr.Events
 		sum.Rejected += fr.Rejected
+		sum.Detections += fr.Detections
 		for k, n := range fr.Kinds {
 			sum.Kinds[k] += n
 		}
@@ -491,6 +514,10 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 		return err
 	}
 	defer bt.close()
+	var fd FileDetector
+	if r.opt.Detector != nil {
+		fd = r.opt.Detector.Begin(imp.ID)
+	}
 	var appendErr error
 	for b := range full {
 		if appendErr == nil {
@@ -500,6 +527,13 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 					appendErr = err
 					cancel()
 					break
+				}
+				if fd != nil {
+					if err := fd.Event(ctx, ev); err != nil {
+						appendErr = fmt.Errorf("detect: %w", err)
+						cancel()
+						break
+					}
 				}
 				res.Kinds[ev.Kind]++
 			}
@@ -519,6 +553,13 @@ func (r *run) pump(ctx context.Context, dec decode.Decoder, imp *store.Import, r
 	}
 	bt.wait()
 	res.Events, imp.Batches = bt.committed, bt.batches
+	if fd != nil && ctx.Err() == nil {
+		n, err := fd.End(ctx)
+		res.Detections = n
+		if err != nil && appendErr == nil {
+			appendErr = fmt.Errorf("detect: %w", err)
+		}
+	}
 	imp.Events, imp.Rejected = res.Events, res.Rejected
 	return appendErr
 }
