@@ -36,7 +36,7 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	quiet := fs.Bool("q", false, "print nothing on success")
 	progress := fs.String("progress", "auto", "progress bar: auto (when stderr is a terminal), always or never")
-	memLimit := fs.String("memory-limit", "256MB", "DuckDB memory `limit` such as 1GB")
+	memLimit := fs.String("memory-limit", "160MB", "DuckDB memory `limit` such as 1GB")
 	if code := parse(a, fs, args); code >= 0 {
 		return code
 	}
@@ -47,7 +47,7 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	}
 	// Keep the Go heap near its working set too: with DuckDB's limit this
 	// bounds the resident memory of an import whatever the input size.
-	debug.SetMemoryLimit(192 << 20)
+	debug.SetMemoryLimit(128 << 20)
 	st, err := duckdb.Open(ctx, *data, duckdb.Options{MemoryLimit: *memLimit})
 	if err != nil {
 		return fail(a, err)
