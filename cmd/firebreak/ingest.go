@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firebreak-ir/firebreak/internal/decode/csvmap"
 	"github.com/firebreak-ir/firebreak/internal/event"
 	"github.com/firebreak-ir/firebreak/internal/ingest"
 	"github.com/firebreak-ir/firebreak/internal/ioc"
@@ -27,10 +28,14 @@ Exit status: 0 when every file was imported, 3 when some files failed or
 were not recognised, 1 on a fatal error, 2 on a usage error.`, `
   firebreak ingest --data case42 /evidence/zeek/2026-11-20/
   firebreak ingest --data case42 --host sensor-tokyo conn.log.gz dns.log.gz
-  firebreak ingest --json --data case42 logs/ | jq .events`)
+  firebreak ingest --json --data case42 logs/ | jq .events
+  firebreak ingest --data case42 --tz Asia/Tokyo /var/log/remote/firewall.log
+  firebreak ingest --data case42 --csv-map '@timestamp=Date first seen,source.ip=Src IP Addr,destination.ip=Dst IP Addr' flows.csv`)
 	host := fs.String("host", "", "observing host `name` to record for every event (for sources that do not name one)")
 	workers := fs.Int("workers", 0, "files decoded at once (0: one per CPU)")
 	batch := fs.Int("batch", ingest.DefaultBatchSize, "events per committed `batch`")
+	tz := fs.String("tz", "UTC", "time `zone` of timestamps that do not name one: syslog, W3C local-time logs, mapped CSV (e.g. Asia/Tokyo, Local)")
+	csvMap := fs.String("csv-map", "", "map CSV columns to fields: `mapping` such as '@timestamp=first,source.ip=src,destination.ip=dst', or @FILE with one entry per line")
 	lanes := fs.Int("lanes", 2, "batches of one file written at once, each on its own database connection")
 	force := fs.Bool("force", false, "import files again even if already imported")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -48,6 +53,32 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	// Keep the Go heap near its working set too: with DuckDB's limit this
 	// bounds the resident memory of an import whatever the input size.
 	debug.SetMemoryLimit(128 << 20)
+	fopt := ingest.FormatOptions{}
+	if *tz != "UTC" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "firebreak ingest: --tz: %v\n", err)
+			return exitUsage
+		}
+		fopt.Location = loc
+	}
+	if *csvMap != "" {
+		text := *csvMap
+		if name, ok := strings.CutPrefix(text, "@"); ok && !strings.Contains(name, "=") {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				fmt.Fprintf(a.stderr, "firebreak ingest: --csv-map: %v\n", err)
+				return exitUsage
+			}
+			text = string(b)
+		}
+		m, err := csvmap.ParseMapping(text)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "firebreak ingest: --csv-map: %v\n", err)
+			return exitUsage
+		}
+		fopt.CSV = &m
+	}
 	st, err := duckdb.Open(ctx, *data, duckdb.Options{MemoryLimit: *memLimit})
 	if err != nil {
 		return fail(a, err)
@@ -55,7 +86,7 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	defer st.Close()
 
 	opt := ingest.Options{
-		Formats:   ingest.DefaultFormats(),
+		Formats:   ingest.FormatsFor(fopt),
 		Workers:   *workers,
 		BatchSize: *batch,
 		Host:      *host,

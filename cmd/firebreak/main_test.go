@@ -251,3 +251,35 @@ func TestLiveIndicatorMatching(t *testing.T) {
 		t.Fatalf("detections %d (summary %d), %d not pointing at a stored event", n, sum.Hits, orphans)
 	}
 }
+
+// TestIngestZoneAndCSVMap checks that --tz reads zone-less syslog times in
+// the given zone and that --csv-map maps the columns of an export.
+func TestIngestZoneAndCSVMap(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "case")
+	fw := filepath.Join(dir, "fw.log")
+	_ = os.WriteFile(fw, []byte("<4>Nov 20 13:00:00 fw1 kernel: [12345.678] DROP IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=10.1.2.3 DST=198.51.100.77 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=51515 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0\n"), 0o644)
+	flows := filepath.Join(dir, "flows.csv")
+	_ = os.WriteFile(flows, []byte("When,From,To,Port\n2026-11-20 13:05:00,10.9.9.9,198.51.100.77,8443\n"), 0o644)
+	code, _, errs := cli(t, "ingest", "--data", data, "--tz", "Asia/Tokyo", "--csv-map", "@timestamp=When,source.ip=From,destination.ip=To,destination.port=Port", fw, flows)
+	if code != exitOK {
+		t.Fatalf("ingest: %d\n%s", code, errs)
+	}
+	code, out, _ := cli(t, "search", "--data", data, "--json", "destination.ip=198.51.100.77")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 2 {
+		t.Fatalf("search: %d\n%s", code, out)
+	}
+	var first, second map[string]any
+	_ = json.Unmarshal([]byte(lines[0]), &first)
+	_ = json.Unmarshal([]byte(lines[1]), &second)
+	if !strings.HasSuffix(first["@timestamp"].(string), "-11-20T04:00:00Z") || first["source.ip"] != "10.1.2.3" {
+		t.Errorf("syslog event read in the wrong zone: %v", first)
+	}
+	if second["@timestamp"] != "2026-11-20T04:05:00Z" || second["source.ip"] != "10.9.9.9" || second["destination.port"] != float64(8443) {
+		t.Errorf("mapped CSV event: %v", second)
+	}
+	if code, _, errs := cli(t, "ingest", "--data", data, "--tz", "Mars/Olympus", fw); code != exitUsage || !strings.Contains(errs, "--tz") {
+		t.Errorf("bad zone: %d %s", code, errs)
+	}
+}
