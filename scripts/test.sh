@@ -5,14 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
-# Debian tools used by differential tests (libevtx's evtxexport).
-if ! command -v evtxexport >/dev/null 2>&1; then
+# Debian tools used by differential tests: libevtx's evtxexport for the
+# EVTX reader, tshark for packet-capture sessions.
+need=""
+command -v evtxexport >/dev/null 2>&1 || need="$need libevtx-utils"
+command -v tshark >/dev/null 2>&1 || need="$need tshark"
+if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "== installing Debian packages: libevtx-utils"
+    echo "== installing Debian packages:$need"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevtx-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
   else
-    echo "== evtxexport missing and not root: sudo apt-get install libevtx-utils" >&2
+    echo "== missing and not root: sudo apt-get install$need" >&2
   fi
 fi
 

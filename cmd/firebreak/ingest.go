@@ -41,7 +41,7 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	quiet := fs.Bool("q", false, "print nothing on success")
 	progress := fs.String("progress", "auto", "progress bar: auto (when stderr is a terminal), always or never")
-	memLimit := fs.String("memory-limit", "160MB", "DuckDB memory `limit` such as 1GB")
+	memLimit := fs.String("memory-limit", "128MB", "DuckDB memory `limit` such as 1GB")
 	if code := parse(a, fs, args); code >= 0 {
 		return code
 	}

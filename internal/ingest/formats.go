@@ -7,6 +7,7 @@ import (
 	"github.com/firebreak-ir/firebreak/internal/decode/csvmap"
 	"github.com/firebreak-ir/firebreak/internal/decode/evtx"
 	"github.com/firebreak-ir/firebreak/internal/decode/jsonl"
+	"github.com/firebreak-ir/firebreak/internal/decode/pcap"
 	"github.com/firebreak-ir/firebreak/internal/decode/proxy"
 	"github.com/firebreak-ir/firebreak/internal/decode/suricata"
 	"github.com/firebreak-ir/firebreak/internal/decode/syslog"
@@ -22,6 +23,7 @@ import (
 func DefaultFormats() []decode.Format {
 	return []decode.Format{
 		evtx.Format,
+		pcap.Format,
 		zeek.TSV,
 		zeek.JSON,
 		suricata.EVE,
