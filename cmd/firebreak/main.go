@@ -47,6 +47,7 @@ func commands() []command {
 		{"imports", "list the files imported so far", runImports},
 		{"ioc", "import, list, export, expire and extract indicators", runIOC},
 		{"sweep", "find every host that touched the indicators (retro-hunt)", runSweep},
+		{"detections", "list indicator hits recorded while logs were imported", runDetections},
 		{"evtx", "dump a Windows event log file as JSON lines or XML", runEVTX},
 		{"version", "print the version", runVersion},
 	}

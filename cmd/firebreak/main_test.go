@@ -250,6 +250,15 @@ func TestLiveIndicatorMatching(t *testing.T) {
 	if n != sum.Hits || orphans != 0 {
 		t.Fatalf("detections %d (summary %d), %d not pointing at a stored event", n, sum.Hits, orphans)
 	}
+	_ = st.Close()
+	code, out, _ = cli(t, "detections", "--data", data)
+	if code != exitOK || !strings.Contains(out, "domain update-check.example-cdn.net  10.20.1.37") {
+		t.Fatalf("detections: %d\n%s", code, out)
+	}
+	code, out, _ = cli(t, "detections", "--data", data, "--events", "--json", "--limit", "3")
+	if code != exitOK || strings.Count(out, "\n") != 3 || !strings.Contains(out, `"seq":`) {
+		t.Fatalf("detections --events --json: %d\n%s", code, out)
+	}
 }
 
 // TestIngestZoneAndCSVMap checks that --tz reads zone-less syslog times in
