@@ -28,7 +28,7 @@ host; --events lists them one by one.`, `
 	if code := parse(a, fs, args); code >= 0 {
 		return code
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}

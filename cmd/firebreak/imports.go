@@ -20,7 +20,7 @@ interrupted; importing the same file again replaces what it stored.`, `
 	if code := parse(a, fs, args); code >= 0 {
 		return code
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}

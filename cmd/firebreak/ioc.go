@@ -420,7 +420,7 @@ out unless asked for.`, `
 		fmt.Fprintf(a.stderr, "firebreak ioc list: %v\n", err)
 		return exitUsage
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}
@@ -543,7 +543,7 @@ restricted than the level named.`, `
 		}
 		limit = t.Rank()
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}
@@ -626,7 +626,7 @@ at import), and with --unseen those not seen for that long.`, `
 		}
 		d = t.Sub(now)
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}

@@ -292,3 +292,23 @@ func TestIngestZoneAndCSVMap(t *testing.T) {
 		t.Errorf("bad zone: %d %s", code, errs)
 	}
 }
+
+// TestReadCommandsNeedData checks that a mistyped --data is reported, not
+// turned into an empty investigation that finds nothing.
+func TestReadCommandsNeedData(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "typo")
+	for _, args := range [][]string{
+		{"search", "ip=1.2.3.4"}, {"stats"}, {"imports"}, {"detections"}, {"ioc", "list"},
+	} {
+		code, _, errs := cli(t, append(args, "--data", missing)...)
+		if code == exitOK || !strings.Contains(errs, "no investigation data") {
+			t.Errorf("%v: code %d, %q", args, code, errs)
+		}
+	}
+	if code, _, errs := cli(t, "sweep", "--data", missing); code != 2 || !strings.Contains(errs, "no investigation data") {
+		t.Errorf("sweep: code %d, %q", code, errs)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("a read command created %s", missing)
+	}
+}

@@ -163,7 +163,7 @@ or one JSON object per line with --json, or CSV with --csv.`, `
 	}
 	q.Limit = *limit
 	q.Desc = *desc
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}

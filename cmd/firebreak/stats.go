@@ -28,7 +28,7 @@ and --host selections as search.`, `
 		fmt.Fprintf(a.stderr, "firebreak stats: %v\n", err)
 		return exitUsage
 	}
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		return fail(a, err)
 	}

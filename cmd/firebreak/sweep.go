@@ -124,7 +124,7 @@ notice mentions. Exit status: 0 nothing found, 1 hits, 2 error.`, `
 		return usageErr("%v", err)
 	}
 
-	st, err := duckdb.Open(ctx, *data, duckdb.Options{})
+	st, err := duckdb.Open(ctx, *data, duckdb.Options{MustExist: true})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "firebreak sweep: %v\n", err)
 		return sweepError

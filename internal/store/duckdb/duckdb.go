@@ -36,7 +36,13 @@ type Options struct {
 	MemoryLimit string
 	// Threads bounds DuckDB's worker threads; 0 means the number of CPUs.
 	Threads int
+	// MustExist refuses to create a new database: commands that only read
+	// an investigation must not turn a mistyped --data into an empty one.
+	MustExist bool
 }
+
+// ErrNoData is returned by Open with MustExist when dir holds no database.
+var ErrNoData = errors.New("no investigation data here")
 
 // Store is a DuckDB-backed store.Store.
 type Store struct {
@@ -55,6 +61,11 @@ var _ store.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the store in dir and migrates its schema.
 func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
+	if opt.MustExist {
+		if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+			return nil, fmt.Errorf("%s: %w (firebreak ingest --data %s … creates it)", dir, ErrNoData, dir)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
