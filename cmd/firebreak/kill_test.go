@@ -86,6 +86,12 @@ func TestKillDuringImport(t *testing.T) {
 		seen = append(seen, line)
 		if m := pct.FindStringSubmatch(line); m != nil {
 			if p, _ := strconv.Atoi(m[1]); p >= 40 && p < 90 {
+				// While it runs, another command is told the
+				// investigation is busy, in plain words.
+				out, err := exec.Command(bin, "stats", "--data", data).CombinedOutput()
+				if err == nil || !bytes.Contains(out, []byte("in use by another firebreak")) {
+					t.Errorf("stats during an import: %v\n%s", err, out)
+				}
 				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 					t.Fatal(err)
 				}

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +41,12 @@ type Options struct {
 	// an investigation must not turn a mistyped --data into an empty one.
 	MustExist bool
 }
+
+// ErrBusy is returned by Open when another process has the database open.
+var ErrBusy = errors.New("investigation busy")
+
+// lockHolder finds the process named in DuckDB's lock conflict message.
+var lockHolder = regexp.MustCompile(`Conflicting lock is held in (.*) \(PID (\d+)\)`)
 
 // ErrNoData is returned by Open with MustExist when dir holds no database.
 var ErrNoData = errors.New("no investigation data here")
@@ -83,13 +90,13 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	}
 	connector, err := duck.NewConnector(dsn, nil)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openError(dir, path, err)
 	}
 	db := sql.OpenDB(connector)
 	s := &Store{db: db, conn: connector, path: path}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openError(dir, path, err)
 	}
 	if err := s.layouts.load(ctx, db); err != nil {
 		_ = db.Close()
@@ -104,6 +111,15 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: read imports: %w", path, err)
 	}
 	return s, nil
+}
+
+// openError explains the commonest failure, another process holding the
+// database, in a responder's terms.
+func openError(dir, path string, err error) error {
+	if m := lockHolder.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s is in use by another firebreak (%s, PID %s): wait for it to finish: %w", dir, m[1], m[2], ErrBusy)
+	}
+	return fmt.Errorf("open %s: %w", path, err)
 }
 
 // DB exposes the database for packages that run their own SQL over the
