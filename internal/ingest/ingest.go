@@ -348,7 +348,13 @@ func (r *run) file(ctx context.Context, in input) (res FileResult) {
 		return res
 	}
 	cr := &countingReader{r: f, n: &r.bytesDone}
-	defer func() { counted = cr.total }()
+	var cra *countingReaderAt
+	defer func() {
+		counted = cr.total
+		if cra != nil {
+			counted += cra.total.Load()
+		}
+	}()
 	br := bufio.NewReaderSize(cr, 256<<10)
 	var src io.Reader = br
 	compressed := false
@@ -389,10 +395,10 @@ func (r *run) file(ctx context.Context, in input) (res FileResult) {
 	var dec decode.Decoder
 	switch {
 	case format.OpenAt != nil && !compressed:
-		dec, err = format.OpenAt(f, in.size, in.path)
-		// Random-access decoders read the file themselves.
-		r.bytesDone.Add(in.size - cr.total)
-		cr.total = in.size
+		// Random-access decoders read the file themselves; count what
+		// they read for the progress display.
+		cra = &countingReaderAt{r: f, n: &r.bytesDone}
+		dec, err = format.OpenAt(cra, in.size, in.path)
 	case format.OpenAt != nil:
 		var tmp *os.File
 		tmp, err = spool(dbr)
@@ -694,6 +700,20 @@ func spool(r io.Reader) (*os.File, error) {
 		return nil, fmt.Errorf("decompress to %s: %w", tmp.Name(), err)
 	}
 	return tmp, nil
+}
+
+// countingReaderAt counts bytes read at any offset, from any goroutine.
+type countingReaderAt struct {
+	r     io.ReaderAt
+	n     *atomic.Int64
+	total atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n.Add(int64(n))
+	c.total.Add(int64(n))
+	return n, err
 }
 
 type countingReader struct {
