@@ -183,7 +183,7 @@ func (d *decoder) Next(ev *event.Event) error {
 		d.ev, d.acts, d.cur, d.pos = ev, d.acts[:0], d.cur[:0], 0
 		if err := d.p.line(string(b), d); err != nil {
 			d.ev = nil
-			return d.errf("bad EVE JSON: " + err.Error())
+			return d.errf("bad EVE JSON: " + reason(err))
 		}
 		d.ev = nil
 		skip, err := d.record(ev)

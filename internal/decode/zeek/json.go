@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/firebreak-ir/firebreak/internal/decode"
+	"github.com/firebreak-ir/firebreak/internal/decode/jsonscan"
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
@@ -19,34 +20,34 @@ type jsonLine struct {
 	hasPath, hasHost bool
 }
 
-// object reads the JSON object at p.i into ev.Raw, flattening nested objects
+// object reads the JSON object at p.Pos into ev.Raw, flattening nested objects
 // with dots and leaving out null values.
 func (p *scanner) object(ev *event.Event, prefix string, depth int, ln *jsonLine) error {
-	if p.i >= len(p.s) || p.s[p.i] != '{' {
-		return p.syntaxErr("'{'")
+	if p.Pos >= len(p.Src) || p.Src[p.Pos] != '{' {
+		return p.SyntaxErr("'{'")
 	}
-	p.i++
-	p.ws()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
+	p.Pos++
+	p.WS()
+	if p.Pos < len(p.Src) && p.Src[p.Pos] == '}' {
+		p.Pos++
 		return nil
 	}
 	for {
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return p.syntaxErr("a key")
+		if p.Pos >= len(p.Src) || p.Src[p.Pos] != '"' {
+			return p.SyntaxErr("a key")
 		}
-		key, err := p.str()
+		key, err := p.Str()
 		if err != nil {
 			return err
 		}
-		p.ws()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return p.syntaxErr("':'")
+		p.WS()
+		if p.Pos >= len(p.Src) || p.Src[p.Pos] != ':' {
+			return p.SyntaxErr("':'")
 		}
-		p.i++
-		p.ws()
-		if p.i >= len(p.s) {
-			return errEnd
+		p.Pos++
+		p.WS()
+		if p.Pos >= len(p.Src) {
+			return jsonscan.ErrEnd
 		}
 		name := key
 		if prefix != "" {
@@ -54,33 +55,33 @@ func (p *scanner) object(ev *event.Event, prefix string, depth int, ln *jsonLine
 		}
 		var v string
 		quoted := false
-		switch c := p.s[p.i]; c {
+		switch c := p.Src[p.Pos]; c {
 		case '"':
-			v, err = p.str()
+			v, err = p.Str()
 			quoted = true
 		case '{':
 			if depth >= maxDepth {
-				return errDepth
+				return jsonscan.ErrDepth
 			}
 			if err := p.object(ev, name, depth+1, ln); err != nil {
 				return err
 			}
 			goto next
 		case '[':
-			start := p.i
-			p.space = false
-			err = p.skipValue(depth + 1)
-			v = p.s[start:p.i]
-			if p.space {
-				v = compact(v)
+			start := p.Pos
+			var space bool
+			space, err = p.Skip(depth + 1)
+			v = p.Src[start:p.Pos]
+			if space {
+				v = jsonscan.Compact(v)
 			}
 		case 't', 'f', 'n':
-			v, err = p.literal()
+			v, err = p.Literal()
 			if v == "null" {
 				goto next
 			}
 		default:
-			v, err = p.number()
+			v, err = p.Number()
 		}
 		if err != nil {
 			return err
@@ -99,33 +100,33 @@ func (p *scanner) object(ev *event.Event, prefix string, depth int, ln *jsonLine
 			}
 		}
 	next:
-		p.ws()
-		if p.i >= len(p.s) {
-			return errEnd
+		p.WS()
+		if p.Pos >= len(p.Src) {
+			return jsonscan.ErrEnd
 		}
-		switch p.s[p.i] {
+		switch p.Src[p.Pos] {
 		case ',':
-			p.i++
-			p.ws()
+			p.Pos++
+			p.WS()
 		case '}':
-			p.i++
+			p.Pos++
 			return nil
 		default:
-			return p.syntaxErr("',' or '}'")
+			return p.SyntaxErr("',' or '}'")
 		}
 	}
 }
 
 // parseLine reads one line holding a JSON object into ev.Raw.
 func (p *scanner) parseLine(line string, ev *event.Event, ln *jsonLine) error {
-	p.s, p.i = line, 0
-	p.ws()
+	p.Reset(line)
+	p.WS()
 	if err := p.object(ev, "", 0, ln); err != nil {
 		return err
 	}
-	p.ws()
-	if p.i != len(p.s) {
-		return p.syntaxErr("end of line")
+	p.WS()
+	if p.Pos != len(p.Src) {
+		return p.SyntaxErr("end of line")
 	}
 	return nil
 }
@@ -326,7 +327,7 @@ func parseJSONTime(v string, quoted bool) (int64, bool) {
 func jsonReason(err error) string {
 	var msg string
 	switch {
-	case errors.Is(err, errEnd):
+	case errors.Is(err, jsonscan.ErrEnd):
 		msg = "bad JSON: unexpected end of line"
 	default:
 		msg = err.Error()

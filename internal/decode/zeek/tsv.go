@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/firebreak-ir/firebreak/internal/decode"
+	"github.com/firebreak-ir/firebreak/internal/decode/jsonscan"
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
@@ -389,9 +390,9 @@ func (d *tsvDecoder) array(v string, numeric bool) string {
 
 // isJSONNumber reports whether s is a number as JSON writes them.
 func isJSONNumber(s string) bool {
-	p := scanner{s: s}
-	_, err := p.number()
-	return err == nil && p.i == len(s)
+	p := jsonscan.Scanner{Src: s}
+	_, err := p.Number()
+	return err == nil && p.Pos == len(s)
 }
 
 // appendUnescaped appends v with Zeek's \xHH escapes decoded; a backslash
