@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/firebreak-ir/firebreak/internal/decode/netfield"
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
@@ -300,7 +301,7 @@ func (sc *scratch) apply(ev *event.Event, a action, v string, num int64, hasNum 
 		}
 	case opHost:
 		sc.host = v
-		ev.SetStr(event.URLDomain, stripPort(v))
+		ev.SetStr(event.URLDomain, netfield.StripPort(v))
 	case opURI:
 		sc.uri = v
 		ev.SetStr(event.URLPath, v)
@@ -375,7 +376,7 @@ func (sc *scratch) finish(ev *event.Event) {
 		}
 	}
 	if sc.smbPath != "" || sc.smbName != "" {
-		ev.SetStr(event.FilePath, joinWinPath(sc.smbPath, sc.smbName))
+		ev.SetStr(event.FilePath, netfield.JoinWinPath(sc.smbPath, sc.smbName))
 		if sc.smbName != "" {
 			ev.SetStr(event.FileName, baseWin(sc.smbName))
 		}
@@ -420,7 +421,7 @@ func (sc *scratch) finish(ev *event.Event) {
 // fullURL rebuilds the URL of an HTTP request from the Host header and the
 // request target, falling back to the server address without a Host.
 func fullURL(ev *event.Event, host, uri string) string {
-	if hasPrefixFold(uri, "http://") || hasPrefixFold(uri, "https://") {
+	if netfield.HasPrefixFold(uri, "http://") || netfield.HasPrefixFold(uri, "https://") {
 		return uri // absolute form, as sent to a proxy
 	}
 	if uri != "" && uri[0] != '/' {
@@ -443,40 +444,6 @@ func fullURL(ev *event.Event, host, uri string) string {
 		uri = "/"
 	}
 	return "http://" + host + uri
-}
-
-// stripPort drops a port from a Host header value ("example.com:8080",
-// "[2001:db8::1]:8080").
-func stripPort(h string) string {
-	if h != "" && h[0] == '[' {
-		if i := strings.IndexByte(h, ']'); i > 0 {
-			return h[1:i]
-		}
-		return h
-	}
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ':') == i {
-		if _, ok := parseUint(h[i+1:]); ok {
-			return h[:i]
-		}
-	}
-	return h
-}
-
-func hasPrefixFold(s, p string) bool {
-	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
-}
-
-// joinWinPath joins an SMB share path and a file name within it.
-func joinWinPath(dir, name string) string {
-	switch {
-	case dir == "":
-		return name
-	case name == "":
-		return dir
-	case strings.HasSuffix(dir, `\`) || strings.HasPrefix(name, `\`):
-		return dir + name
-	}
-	return dir + `\` + name
 }
 
 // baseWin returns the last element of a Windows or slash path.

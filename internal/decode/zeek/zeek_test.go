@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/firebreak-ir/firebreak/internal/decode"
+	"github.com/firebreak-ir/firebreak/internal/decode/netfield"
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
@@ -905,13 +906,13 @@ func TestHelpers(t *testing.T) {
 	if _, ok := firstElem(`[]`); ok {
 		t.Errorf("firstElem of [] found something")
 	}
-	if got := stripPort("[2001:db8::1]:8080"); got != "2001:db8::1" {
+	if got := netfield.StripPort("[2001:db8::1]:8080"); got != "2001:db8::1" {
 		t.Errorf("stripPort = %q", got)
 	}
-	if got := stripPort("2001:db8::1"); got != "2001:db8::1" {
+	if got := netfield.StripPort("2001:db8::1"); got != "2001:db8::1" {
 		t.Errorf("stripPort = %q", got)
 	}
-	if got := stripPort("example.com:8080"); got != "example.com" {
+	if got := netfield.StripPort("example.com:8080"); got != "example.com" {
 		t.Errorf("stripPort = %q", got)
 	}
 	if got := string(appendJSONString(nil, []byte("a\"\\\x01\xff\xe3\x81\x82"))); got != `"a\"\\\u0001\\xffあ"` {
