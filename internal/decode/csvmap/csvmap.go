@@ -43,7 +43,7 @@ func detect(head []byte) bool {
 	}
 	line = bytes.TrimRight(line, "\r")
 	for _, comma := range []byte{',', ';', '\t'} {
-		hdr, ok := split(string(line), comma, nil)
+		hdr, ok := netfield.SplitCSV(string(line), comma, nil)
 		if !ok || len(hdr) < 3 || !plausibleHeader(hdr) {
 			continue
 		}
@@ -138,7 +138,7 @@ func (d *Decoder) header(line string) error {
 			d.comma = '\t'
 		}
 	}
-	hdr, ok := split(line, d.comma, nil)
+	hdr, ok := netfield.SplitCSV(line, d.comma, nil)
 	if !ok {
 		return d.errf("unterminated quote in the header")
 	}
@@ -229,7 +229,7 @@ func (d *Decoder) Next(ev *event.Event) error {
 		// A quoted field may run over several lines.
 		d.rec = append(d.rec[:0], b...)
 		line := string(d.rec)
-		vals, ok := split(line, d.comma, d.vals[:0])
+		vals, ok := netfield.SplitCSV(line, d.comma, d.vals[:0])
 		for !ok && len(d.rec) < decode.MaxLine {
 			more, err := d.lr.Next()
 			if err != nil {
@@ -237,7 +237,7 @@ func (d *Decoder) Next(ev *event.Event) error {
 			}
 			d.rec = append(append(d.rec, '\n'), more...)
 			line = string(d.rec)
-			vals, ok = split(line, d.comma, d.vals[:0])
+			vals, ok = netfield.SplitCSV(line, d.comma, d.vals[:0])
 		}
 		d.vals = vals
 		if !ok {
@@ -361,52 +361,6 @@ func (d *Decoder) parseTime(v string) (int64, bool) {
 	return ns, true
 }
 
-// split splits one CSV record: fields may be double-quoted, with the
-// separator inside and "" for a quote. It reports false for an
-// unterminated quote.
-func split(s string, comma byte, dst []string) ([]string, bool) {
-	for {
-		if s != "" && s[0] == '"' {
-			var b []byte
-			i, start := 1, 1
-			for {
-				if i >= len(s) {
-					return dst, false
-				}
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						b = append(b, s[start:i+1]...)
-						i += 2
-						start = i
-						continue
-					}
-					break
-				}
-				i++
-			}
-			v := s[1:i]
-			if b != nil {
-				v = string(append(b, s[start:i]...))
-			}
-			s = s[i+1:]
-			// Text after the closing quote stays with the field.
-			j := strings.IndexByte(s, comma)
-			if j < 0 {
-				return append(dst, v+s), true
-			}
-			dst = append(dst, v+s[:j])
-			s = s[j+1:]
-			continue
-		}
-		j := strings.IndexByte(s, comma)
-		if j < 0 {
-			return append(dst, s), true
-		}
-		dst = append(dst, s[:j])
-		s = s[j+1:]
-	}
-}
-
 // WithMapping returns the CSV format read with the mapping m (times
 // without a zone read in loc, nil for UTC), for a mapping given on the
 // command line: it recognises a file whose header has every column m
@@ -424,7 +378,7 @@ func WithMapping(m Mapping, loc *time.Location) decode.Format {
 			if comma == 0 {
 				comma = ','
 			}
-			hdr, ok := split(string(bytes.TrimRight(line, "\r")), comma, nil)
+			hdr, ok := netfield.SplitCSV(string(bytes.TrimRight(line, "\r")), comma, nil)
 			if !ok {
 				return false
 			}

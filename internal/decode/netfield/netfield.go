@@ -188,3 +188,49 @@ func Outcome(action string) string {
 	}
 	return ""
 }
+
+// SplitCSV splits one CSV record: fields may be double-quoted, with the
+// separator inside and "" for a quote. It reports false for an
+// unterminated quote.
+func SplitCSV(s string, comma byte, dst []string) ([]string, bool) {
+	for {
+		if s != "" && s[0] == '"' {
+			var b []byte
+			i, start := 1, 1
+			for {
+				if i >= len(s) {
+					return dst, false
+				}
+				if s[i] == '"' {
+					if i+1 < len(s) && s[i+1] == '"' {
+						b = append(b, s[start:i+1]...)
+						i += 2
+						start = i
+						continue
+					}
+					break
+				}
+				i++
+			}
+			v := s[1:i]
+			if b != nil {
+				v = string(append(b, s[start:i]...))
+			}
+			s = s[i+1:]
+			// Text after the closing quote stays with the field.
+			j := strings.IndexByte(s, comma)
+			if j < 0 {
+				return append(dst, v+s), true
+			}
+			dst = append(dst, v+s[:j])
+			s = s[j+1:]
+			continue
+		}
+		j := strings.IndexByte(s, comma)
+		if j < 0 {
+			return append(dst, s), true
+		}
+		dst = append(dst, s[:j])
+		s = s[j+1:]
+	}
+}

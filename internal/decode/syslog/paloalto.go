@@ -28,65 +28,6 @@ var (
 		"dg_hier_level_4", "vsys_name", "device_name", "future_use5", "src_uuid", "dst_uuid", "http_method")
 )
 
-// splitCSV splits one CSV record into dst: fields may be double-quoted, with
-// commas inside and "" for a quote. It reports false for an unterminated
-// quote.
-func splitCSV(s string, dst []string) ([]string, bool) {
-	for {
-		if s != "" && s[0] == '"' {
-			var b []byte
-			i := 1
-			closed := false
-			start := 1
-			for i < len(s) {
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						b = append(b, s[start:i+1]...)
-						i += 2
-						start = i
-						continue
-					}
-					closed = true
-					break
-				}
-				i++
-			}
-			if !closed {
-				return dst, false
-			}
-			var v string
-			if b == nil {
-				v = s[1:i]
-			} else {
-				v = string(append(b, s[start:i]...))
-			}
-			dst = append(dst, v)
-			s = s[i+1:]
-			if s == "" {
-				return dst, true
-			}
-			if s[0] != ',' {
-				// Text after the closing quote: keep it with the field.
-				j := strings.IndexByte(s, ',')
-				if j < 0 {
-					dst[len(dst)-1] += s
-					return dst, true
-				}
-				dst[len(dst)-1] += s[:j]
-				s = s[j:]
-			}
-			s = s[1:]
-			continue
-		}
-		j := strings.IndexByte(s, ',')
-		if j < 0 {
-			return append(dst, s), true
-		}
-		dst = append(dst, s[:j])
-		s = s[j+1:]
-	}
-}
-
 // panType returns the log type of a PAN-OS CSV record ("TRAFFIC",
 // "THREAT", …), or "".
 func panType(msg string) string {
@@ -114,7 +55,7 @@ func panType(msg string) string {
 // paloalto decodes a PAN-OS traffic or threat CSV record. It returns the
 // generation time in loc (device-local), when readable.
 func paloalto(ev *event.Event, msg string, fields []string, loc zoneFunc) (t int64, hasTime bool, f []string, reason string) {
-	f, ok := splitCSV(msg, fields[:0])
+	f, ok := netfield.SplitCSV(msg, ',', fields[:0])
 	if !ok {
 		return 0, false, f, "unterminated quoted field in " + event.Quote(msg)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/firebreak-ir/firebreak/internal/decode"
 	"github.com/firebreak-ir/firebreak/internal/decode/decodetest"
+	"github.com/firebreak-ir/firebreak/internal/decode/netfield"
 	"github.com/firebreak-ir/firebreak/internal/event"
 )
 
@@ -366,12 +367,12 @@ func TestEndpoint(t *testing.T) {
 }
 
 func TestSplitCSV(t *testing.T) {
-	got, ok := splitCSV(`a,"b,c","d""e",,"f"x,g`, nil)
+	got, ok := netfield.SplitCSV(`a,"b,c","d""e",,"f"x,g`, ',', nil)
 	want := []string{"a", "b,c", `d"e`, "", "fx", "g"}
 	if !ok || strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("%q", got)
 	}
-	if _, ok := splitCSV(`a,"b`, nil); ok {
+	if _, ok := netfield.SplitCSV(`a,"b`, ',', nil); ok {
 		t.Error("unterminated quote accepted")
 	}
 }

@@ -217,57 +217,13 @@ func split(s string, dst []string) ([]string, bool) {
 	}
 }
 
-// splitComma splits a comma-separated line: a value in double quotes may
-// hold commas, and "" inside it is a quote.
-func splitComma(s string, dst []string) ([]string, bool) {
-	for {
-		if s != "" && s[0] == '"' {
-			var b []byte
-			i, start := 1, 1
-			for {
-				if i >= len(s) {
-					return dst, false
-				}
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						b = append(b, s[start:i+1]...)
-						i += 2
-						start = i
-						continue
-					}
-					break
-				}
-				i++
-			}
-			v := s[1:i]
-			if b != nil {
-				v = string(append(b, s[start:i]...))
-			}
-			s = s[i+1:]
-			j := strings.IndexByte(s, ',')
-			if j < 0 {
-				return append(dst, v+s), true
-			}
-			dst = append(dst, v+s[:j])
-			s = s[j+1:]
-			continue
-		}
-		j := strings.IndexByte(s, ',')
-		if j < 0 {
-			return append(dst, s), true
-		}
-		dst = append(dst, s[:j])
-		s = s[j+1:]
-	}
-}
-
 func (d *Decoder) record(ev *event.Event, line string) error {
 	if len(d.names) == 0 {
 		return d.errf("line before any #Fields: directive: " + event.Quote(line))
 	}
 	var ok bool
 	if d.comma {
-		d.vals, ok = splitComma(line, d.vals[:0])
+		d.vals, ok = netfield.SplitCSV(line, ',', d.vals[:0])
 	} else {
 		d.vals, ok = split(line, d.vals[:0])
 	}
