@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/firebreak-ir/firebreak/internal/jsontext"
 )
 
 // The parser turns one line of JSON into a tree of nodes kept in one slice,
@@ -453,7 +455,7 @@ func (p *parser) appendJSON(dst []byte, idx int32) []byte {
 	case kNull:
 		return append(dst, "null"...)
 	case kStr:
-		return appendQuoted(dst, p.bytes(n.val))
+		return jsontext.AppendString(dst, p.bytes(n.val))
 	case kObj, kArr:
 		open, close := byte('['), byte(']')
 		if n.kind == kObj {
@@ -465,7 +467,7 @@ func (p *parser) appendJSON(dst []byte, idx int32) []byte {
 				dst = append(dst, ',')
 			}
 			if n.kind == kObj {
-				dst = appendQuoted(dst, p.bytes(p.nodes[c].key))
+				dst = jsontext.AppendString(dst, p.bytes(p.nodes[c].key))
 				dst = append(dst, ':')
 			}
 			dst = p.appendJSON(dst, c)
@@ -473,34 +475,4 @@ func (p *parser) appendJSON(dst []byte, idx int32) []byte {
 		return append(dst, close)
 	}
 	return append(dst, p.bytes(n.val)...)
-}
-
-// appendQuoted appends s as a JSON string. s is valid UTF-8 (the parser made
-// it so).
-func appendQuoted(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		}
-		start = i + 1
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
