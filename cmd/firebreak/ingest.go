@@ -52,7 +52,9 @@ were not recognised, 1 on a fatal error, 2 on a usage error.`, `
 	}
 	// Keep the Go heap near its working set too: with DuckDB's limit this
 	// bounds the resident memory of an import whatever the input size.
-	debug.SetMemoryLimit(128 << 20)
+	if a.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(128 << 20)
+	}
 	fopt := ingest.FormatOptions{}
 	if *tz != "UTC" {
 		loc, err := time.LoadLocation(*tz)
