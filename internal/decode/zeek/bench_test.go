@@ -2,13 +2,11 @@ package zeek
 
 import (
 	"bytes"
-	"io"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 
-	"github.com/firebreak-ir/firebreak/internal/decode"
-	"github.com/firebreak-ir/firebreak/internal/event"
+	"github.com/firebreak-ir/firebreak/internal/decode/decodetest"
 )
 
 const benchLines = 100_000
@@ -127,35 +125,5 @@ func genConnJSON() []byte {
 	return b.Bytes()
 }
 
-func benchDecode(b *testing.B, f decode.Format, data []byte) {
-	b.ReportAllocs()
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	events := 0
-	var ev event.Event
-	for b.Loop() {
-		dec, err := f.Open(bytes.NewReader(data), "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		for {
-			ev.Reset()
-			err := dec.Next(&ev)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			events++
-		}
-	}
-	if events != benchLines*b.N {
-		b.Fatalf("%d events, want %d", events, benchLines*b.N)
-	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
-}
-
-func BenchmarkConnTSV(b *testing.B)  { benchDecode(b, TSV, genConnTSV()) }
-func BenchmarkConnJSON(b *testing.B) { benchDecode(b, JSON, genConnJSON()) }
+func BenchmarkConnTSV(b *testing.B)  { decodetest.Bench(b, TSV, genConnTSV(), benchLines) }
+func BenchmarkConnJSON(b *testing.B) { decodetest.Bench(b, JSON, genConnJSON(), benchLines) }
