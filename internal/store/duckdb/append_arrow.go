@@ -97,7 +97,7 @@ func (a *appender) init() error {
 	a.ts = a.b.Field(0).(*array.TimestampBuilder)
 	a.strs = []*array.StringBuilder{a.b.Field(1).(*array.StringBuilder), a.b.Field(2).(*array.StringBuilder)}
 	a.ints = []*array.Int64Builder{a.b.Field(3).(*array.Int64Builder), a.b.Field(4).(*array.Int64Builder)}
-	a.hotS, a.hotI = hotStr(), hotInt()
+	a.hotS, a.hotI = a.store.hotS, a.store.hotI
 	i := len(fixedColumns)
 	for range a.hotS {
 		a.strs = append(a.strs, a.b.Field(i).(*array.StringBuilder))

@@ -33,7 +33,7 @@ type appender struct {
 }
 
 func newAppender(ctx context.Context, s *Store, importID int64, conn *sql.Conn, _ int64) *appender {
-	return &appender{ctx: ctx, store: s, importID: importID, conn: conn, row: make([]driver.Value, len(eventColumns())), hotS: hotStr(), hotI: hotInt()}
+	return &appender{ctx: ctx, store: s, importID: importID, conn: conn, row: make([]driver.Value, len(eventColumns())), hotS: s.hotS, hotI: s.hotI}
 }
 
 func (a *appender) begin() error {

@@ -24,6 +24,7 @@ import (
 
 	duck "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/firebreak-ir/firebreak/internal/event"
 	"github.com/firebreak-ir/firebreak/internal/store"
 )
 
@@ -62,6 +63,11 @@ type Store struct {
 	apps   atomic.Int64 // appenders made, for names unique across connections
 
 	layouts layouts
+
+	// The fields with columns of their own, in column order, worked out
+	// once: every appended and every read row walks them.
+	hotS []event.StrField
+	hotI []event.IntField
 }
 
 var _ store.Store = (*Store)(nil)
@@ -93,7 +99,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, openError(dir, path, err)
 	}
 	db := sql.OpenDB(connector)
-	s := &Store{db: db, conn: connector, path: path}
+	s := &Store{db: db, conn: connector, path: path, hotS: hotStr(), hotI: hotInt()}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, openError(dir, path, err)

@@ -262,13 +262,13 @@ func (s *Store) fill(ctx context.Context, ev *event.Event, vals []any) error {
 	ev.Host, _ = vals[2].(string)
 	ev.Seq, _ = vals[4].(int64)
 	i := len(fixedColumns)
-	for _, f := range hotStr() {
+	for _, f := range s.hotS {
 		if v, ok := vals[i].(string); ok {
 			ev.SetStr(f, v)
 		}
 		i++
 	}
-	for _, f := range hotInt() {
+	for _, f := range s.hotI {
 		if v, ok := vals[i].(int64); ok {
 			ev.SetInt(f, v)
 		}
